@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from departures.views import healthz
+
+admin.site.site_header = "Departures administration"
+admin.site.site_title = "Departures admin"
+admin.site.index_title = "Editorial desk"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("", include("people.urls")),
+    path("", include("departures.urls")),
+]

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from departures.importing import import_departures
+
+
+class Command(BaseCommand):
+    help = (
+        "Import departures from a CSV file (see README for the columns). "
+        "Any invalid row aborts the whole import."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the file and report what would change, then roll back.",
+        )
+
+    def handle(self, *args, file: Path, dry_run: bool, **options):
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"Cannot read {file}: {error}") from error
+        report = import_departures(text, dry_run=dry_run)
+        for error in report.errors:
+            self.stderr.write(f"{file}:{error}")
+        if not report.ok:
+            raise CommandError(report.summary())
+        self.stdout.write(self.style.SUCCESS(report.summary()))

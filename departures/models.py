@@ -1,0 +1,396 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from departures.normalization import normalize_url
+from departures.querysets import DepartureQuerySet, SourceQuerySet
+from people.dates import PRECISION_HELP, PartialDate, Precision, precision_constraint
+from people.models import Organization, Person, Role
+
+
+class Tag(models.Model):
+    name = models.CharField(
+        max_length=100, help_text="A recurring theme, e.g. “safety concerns”."
+    )
+    slug = models.SlugField(max_length=100, db_index=False)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), name="departures_tag_name_ci_unique"
+            ),
+            models.UniqueConstraint(fields=["slug"], name="departures_tag_slug_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("departures:timeline") + f"?tag={self.slug}"
+
+    def clean(self):
+        super().clean()
+        clash = Tag.objects.filter(name__iexact=self.name.strip()).exclude(pk=self.pk)
+        if self.name and clash.exists():
+            raise ValidationError({"name": "A tag with this name already exists."})
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        OWN_STATEMENT = "own_statement", "Own statement"
+        COMPANY_STATEMENT = "company_statement", "Company statement"
+        REGULATORY_FILING = "regulatory_filing", "Regulatory filing"
+        PRESS = "press", "Press"
+        OTHER = "other", "Other"
+
+    url = models.URLField(
+        "URL",
+        max_length=600,
+        help_text="The page itself. Stored without tracking parameters or #fragment; "
+        "one source per URL.",
+    )
+    title = models.CharField(
+        max_length=300, blank=True, help_text="The headline as shown on the page."
+    )
+    publisher = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The outlet; for a syndicated copy, the original outlet and where "
+        "it ran, e.g. “Reuters, via Gulf News”.",
+    )
+    published_on = models.DateField(null=True, blank=True)
+    published_precision = models.CharField(
+        max_length=5, choices=Precision, blank=True, help_text=PRECISION_HELP
+    )
+    accessed_on = models.DateField(
+        null=True, blank=True, help_text="When an editor last read the page."
+    )
+    archived_url = models.URLField(
+        "archived URL",
+        max_length=600,
+        blank=True,
+        help_text="A copy in a web archive, in case the page changes or disappears.",
+    )
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind,
+        default=Kind.PRESS,
+        help_text="Own statement: the person's own post or letter. Company "
+        "statement: the organization's announcement. Regulatory filing: a filing "
+        "with a regulator. Press: reporting by a news outlet. Other: anything else, "
+        "including wikis and encyclopedias.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "publisher", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], name="departures_source_url_unique"
+            ),
+            precision_constraint(
+                "published_on",
+                "published_precision",
+                name="departures_source_published_precision",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.publisher or self.url
+
+    def clean(self):
+        super().clean()
+        self.url = normalize_url(self.url)
+        if self.published_on and not self.published_precision:
+            self.published_precision = Precision.DAY
+        if not self.published_on:
+            self.published_precision = ""
+        try:
+            PartialDate.from_db(self.published_on, self.published_precision)
+        except ValueError as error:
+            raise ValidationError({"published_on": str(error)}) from None
+
+    @property
+    def published(self) -> PartialDate | None:
+        return PartialDate.from_db(self.published_on, self.published_precision)
+
+
+class Departure(models.Model):
+    class Reason(models.TextChoices):
+        RESIGNED = "resigned", "Resigned"
+        NEW_ROLE = "new_role", "Left for a new role"
+        FOUNDED = "founded", "Left to found a company"
+        RETIRED = "retired", "Retired"
+        OUSTED = "ousted", "Ousted"
+        RESTRUCTURING = "restructuring", "Restructuring"
+        HEALTH_PERSONAL = "health_personal", "Health or personal reasons"
+        LEAVE = "leave", "Leave of absence"
+        TERM_ENDED = "term_ended", "Term ended"
+        DIED = "died", "Died in office"
+        UNDISCLOSED = "undisclosed", "Undisclosed"
+
+    class Status(models.TextChoices):
+        RUMORED = "rumored", "Rumored"
+        REPORTED = "reported", "Reported"
+        CONFIRMED = "confirmed", "Confirmed"
+
+    # Reasons that are involuntary by definition; health_personal may be, when
+    # the sources say so.
+    ALWAYS_INVOLUNTARY = frozenset({Reason.OUSTED, Reason.DIED})
+    MAYBE_INVOLUNTARY = frozenset({Reason.HEALTH_PERSONAL})
+
+    role = models.ForeignKey(
+        Role,
+        on_delete=models.PROTECT,
+        related_name="departures",
+        help_text="The position the person left.",
+    )
+    announced_on = models.DateField(
+        help_text="When the departure became public: the first announcement or "
+        "credible report. Not the last day in the role."
+    )
+    announced_precision = models.CharField(
+        max_length=5, choices=Precision, default=Precision.DAY, help_text=PRECISION_HELP
+    )
+    effective_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the person actually left the role, if known. A date after "
+        "today means “announced, still in role”.",
+    )
+    effective_precision = models.CharField(
+        max_length=5, choices=Precision, blank=True, help_text=PRECISION_HELP
+    )
+    reason = models.CharField(
+        max_length=20,
+        choices=Reason,
+        default=Reason.UNDISCLOSED,
+        help_text="The category that best fits the sources; see the methodology "
+        "page. Use “undisclosed” when no reason was given.",
+    )
+    is_involuntary = models.BooleanField(
+        "involuntary",
+        default=False,
+        help_text="Always on for ousted and died. Tick for health or personal "
+        "reasons only when the sources say the person did not choose to leave.",
+    )
+    stated_reason = models.TextField(
+        blank=True,
+        help_text="The reason in the words of the person or the organization, "
+        "quoted where possible.",
+    )
+    context = models.TextField(
+        blank=True,
+        help_text="What others reported about why, when it differs from or adds "
+        "to the stated reason.",
+    )
+    is_disputed = models.BooleanField(
+        "disputed",
+        default=False,
+        help_text="Tick when sources conflict on a fact of this departure.",
+    )
+    disputed_note = models.TextField(
+        blank=True,
+        help_text="What the sources disagree on, with both versions. Never pick "
+        "one silently.",
+    )
+    destination = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="arrivals",
+        help_text="Where the person went next, once known.",
+    )
+    destination_title = models.CharField(max_length=200, blank=True)
+    successor = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successions",
+        help_text="Who took over the role, when named.",
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.REPORTED,
+        help_text="Rumored: unconfirmed talk. Reported: reported by the press. "
+        "Confirmed: said by the person or the organization.",
+    )
+    reversed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the departure was undone (an ouster reversed, a leave "
+        "ended, a resignation withdrawn).",
+    )
+    reversal_note = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="departures")
+    sources = models.ManyToManyField(
+        Source, through="Citation", related_name="departures"
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Empty while this is a draft. Set when it was published.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DepartureQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[tags])
+
+    class Meta:
+        ordering = ["-announced_on", "-id"]
+        permissions = [("publish_departure", "Can publish and unpublish departures")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "announced_on"],
+                name="departures_departure_one_per_role_per_date",
+                violation_error_message="This role already has a departure "
+                "announced on that date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reversed_on__isnull=True)
+                | Q(reversed_on__gte=F("announced_on")),
+                name="departures_departure_reversal_after_announcement",
+                violation_error_message="A departure cannot be reversed before it "
+                "was announced.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(announced_precision=""),
+                name="departures_departure_announced_precision",
+            ),
+            precision_constraint(
+                "effective_on",
+                "effective_precision",
+                name="departures_departure_effective_precision",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_involuntary=True) | ~Q(reason__in=["ousted", "died"]),
+                name="departures_departure_ousted_died_involuntary",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_involuntary=False)
+                | Q(reason__in=["ousted", "died", "health_personal"]),
+                name="departures_departure_involuntary_reasons",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["-announced_on", "-id"],
+                condition=Q(published_at__isnull=False),
+                name="departures_published_date_idx",
+            ),
+            models.Index(fields=["announced_on", "id"], name="departures_date_idx"),
+            models.Index(fields=["reason"], name="departures_reason_idx"),
+            models.Index(fields=["status"], name="departures_status_idx"),
+            models.Index(fields=["reversed_on"], name="departures_reversed_idx"),
+        ]
+
+    def __str__(self):
+        role = self.role
+        return f"{role.person.name} left {role.organization.name} ({self.announced})"
+
+    def get_absolute_url(self):
+        return reverse("departures:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.reason in self.ALWAYS_INVOLUNTARY:
+            self.is_involuntary = True
+        elif self.reason not in self.MAYBE_INVOLUNTARY:
+            self.is_involuntary = False
+        for field, required in (("announced", True), ("effective", False)):
+            on, precision = f"{field}_on", f"{field}_precision"
+            if getattr(self, on) and not getattr(self, precision):
+                setattr(self, precision, Precision.DAY)
+            if not getattr(self, on) and not required:
+                setattr(self, precision, "")
+            try:
+                PartialDate.from_db(getattr(self, on), getattr(self, precision))
+            except ValueError as error:
+                errors[on] = str(error)
+        if (
+            self.reversed_on
+            and self.announced_on
+            and self.reversed_on < self.announced_on
+        ):
+            errors["reversed_on"] = (
+                "A departure cannot be reversed before it was announced."
+            )
+        if self.is_disputed and not self.disputed_note.strip():
+            errors["disputed_note"] = "Say what the sources disagree on."
+        if self.destination_title and not self.destination_id:
+            errors["destination"] = "Name the organization the title is at."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def slug(self) -> str:
+        return slugify(f"{self.role.person.name} {self.role.organization.name}")
+
+    @property
+    def announced(self) -> PartialDate:
+        return PartialDate.from_db(self.announced_on, self.announced_precision)
+
+    @property
+    def effective(self) -> PartialDate | None:
+        return PartialDate.from_db(self.effective_on, self.effective_precision)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_on is not None
+
+
+class Citation(models.Model):
+    departure = models.ForeignKey(
+        Departure, on_delete=models.CASCADE, related_name="citations"
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations"
+    )
+    quote = models.TextField(
+        blank=True,
+        help_text="The passage of the source that backs this departure, verbatim.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["departure", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departure", "source"],
+                name="departures_citation_once_per_source",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} for departure {self.departure_id}"

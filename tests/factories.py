@@ -1,0 +1,84 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from departures.models import Citation, Departure, Source, Tag
+from people.models import Organization, Person, Role
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    slug = factory.Sequence(lambda n: f"organization-{n}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+    slug = factory.Sequence(lambda n: f"person-{n}")
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    person = factory.SubFactory(PersonFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    title = "Chief Executive Officer"
+    seniority = Role.Seniority.C_SUITE
+    function = Role.Function.EXECUTIVE
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    url = factory.Sequence(lambda n: f"https://news.example.com/story-{n}")
+    title = factory.Sequence(lambda n: f"Story {n}")
+    publisher = "Example News"
+    kind = Source.Kind.PRESS
+
+
+class DepartureFactory(factory.django.DjangoModelFactory):
+    """A published departure with one source, unless told otherwise."""
+
+    class Meta:
+        model = Departure
+
+    role = factory.SubFactory(RoleFactory)
+    announced_on = factory.Sequence(
+        lambda n: datetime.date(2024, 1, 1) + datetime.timedelta(days=n)
+    )
+    announced_precision = "day"
+    reason = Departure.Reason.RESIGNED
+    status = Departure.Status.CONFIRMED
+    published_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        draft = factory.Trait(published_at=None)
+
+    @factory.post_generation
+    def cited(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            CitationFactory(departure=self)
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Citation
+
+    departure = factory.SubFactory(DepartureFactory, cited=False)
+    source = factory.SubFactory(SourceFactory)
