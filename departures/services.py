@@ -272,3 +272,46 @@ def departure_unpublish(
         departure.published_at = None
         _save(departure, actor)
     return departure
+
+
+# Text and reference fields a merged-away departure may fill in on its survivor.
+_MERGE_FILLS = [
+    "effective_on",
+    "effective_precision",
+    "stated_reason",
+    "context",
+    "disputed_note",
+    "destination",
+    "destination_title",
+    "successor",
+    "reversed_on",
+    "reversal_note",
+]
+
+
+@transaction.atomic
+def departure_merge(
+    *, survivor: Departure, merged: Departure, actor: AbstractBaseUser | None = None
+) -> Departure:
+    """Fold `merged` into `survivor`: its citations and tags move over, blanks are
+    filled in, and `merged` is deleted. Publication stays as the survivor's."""
+    for citation in merged.citations.select_related("source"):
+        twin = survivor.citations.filter(source=citation.source).first()
+        if twin is None:
+            citation.departure = survivor
+            _save(citation, actor)
+        elif citation.quote and not twin.quote:
+            _update(twin, {"quote": citation.quote}, actor)
+    new_tags = set(merged.tags.all()) - set(survivor.tags.all())
+    if new_tags:
+        survivor.tags.add(*new_tags)
+    for name in _MERGE_FILLS:
+        if not getattr(survivor, name) and getattr(merged, name):
+            setattr(survivor, name, getattr(merged, name))
+    survivor.is_disputed = survivor.is_disputed or merged.is_disputed
+    survivor._change_reason = f"Merged departure {merged.pk}"
+    _save(survivor, actor)
+    merged._history_user = actor
+    merged._change_reason = f"Merged into departure {survivor.pk}"
+    merged.delete()
+    return survivor

@@ -18,11 +18,21 @@ def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80) -
     """Return a slug for `text` that no row of `model` uses yet."""
     base = slugify(text)[:max_length].strip("-") or "item"
     slug, n = base, 2
-    while model._default_manager.filter(slug=slug).exists():
+    while _slug_taken(model, slug):
         suffix = f"-{n}"
         slug = f"{base[: max_length - len(suffix)]}{suffix}"
         n += 1
     return slug
+
+
+def _slug_taken(model: type[models.Model], slug: str) -> bool:
+    if model._default_manager.filter(slug=slug).exists():
+        return True
+    # A merged-away slug still redirects to its survivor; never hand it out again.
+    redirects = getattr(model, "redirects", None)
+    return redirects is not None and (
+        redirects.rel.related_model.objects.filter(old_slug=slug).exists()
+    )
 
 
 class Organization(models.Model):
@@ -232,3 +242,47 @@ class Role(models.Model):
     @property
     def end(self) -> PartialDate | None:
         return PartialDate.from_db(self.end_on, self.end_precision)
+
+
+class PersonRedirect(models.Model):
+    """The slug of a person merged into another, kept so old links still work."""
+
+    old_slug = models.SlugField(max_length=80, db_index=False)
+    old_name = models.CharField(max_length=200, blank=True)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["old_slug"], name="people_personredirect_slug_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.person.slug}"
+
+
+class OrganizationRedirect(models.Model):
+    """The slug of an organization merged into another, kept for old links."""
+
+    old_slug = models.SlugField(max_length=80, db_index=False)
+    old_name = models.CharField(max_length=200, blank=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["old_slug"], name="people_organizationredirect_slug_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.organization.slug}"
