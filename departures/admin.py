@@ -1,7 +1,16 @@
-from django.contrib import admin
+from functools import partial
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from departures import admin_views
+from departures.forms import NO_SOURCE, DepartureAdminForm, PublisherDepartureForm
 from departures.models import Citation, Departure, Source, Tag
+from departures.permissions import can_publish
+from departures.services import departure_publish, departure_unpublish
 
 
 class PublishedFilter(admin.SimpleListFilter):
@@ -34,8 +43,25 @@ class ReversedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CitationFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if not getattr(self.instance, "_publish_requested", False):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+        if not kept:
+            raise ValidationError(
+                NO_SOURCE + " Add one here, or untick “Published” to keep it a draft."
+            )
+
+
 class CitationInline(admin.TabularInline):
     model = Citation
+    formset = CitationFormSet
     extra = 1
     autocomplete_fields = ["source"]
     fields = ["source", "quote"]
@@ -74,7 +100,15 @@ class DepartureAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["role", "destination", "successor", "tags"]
     date_hierarchy = "announced_on"
     inlines = [CitationInline]
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    form = DepartureAdminForm
+    actions = ["publish_selected", "unpublish_selected"]
+    readonly_fields = [
+        "publication",
+        "published_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["role"]}),
         (
@@ -115,6 +149,7 @@ class DepartureAdmin(SimpleHistoryAdmin):
                 "fields": [
                     "status",
                     "tags",
+                    "publication",
                     "published_at",
                     "created_by",
                     "created_at",
@@ -131,10 +166,111 @@ class DepartureAdmin(SimpleHistoryAdmin):
             .select_related("role__person", "role__organization")
         )
 
+    def get_urls(self):
+        def view(fn):
+            return self.admin_site.admin_view(partial(fn, model_admin=self))
+
+        return [
+            path(
+                "log/",
+                view(admin_views.log_departure),
+                name="departures_departure_log",
+            ),
+            path(
+                "log/roles/",
+                view(admin_views.log_roles),
+                name="departures_departure_log_roles",
+            ),
+            path(
+                "import/",
+                view(admin_views.import_csv),
+                name="departures_departure_import",
+            ),
+            path(
+                "data-quality/",
+                view(admin_views.data_quality),
+                name="departures_departure_data_quality",
+            ),
+        ] + super().get_urls()
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if can_publish(request.user):
+            kwargs["form"] = PublisherDepartureForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not can_publish(request.user):
+            return fieldsets
+        name, options = fieldsets[-1]
+        fields = list(options["fields"])
+        fields.insert(fields.index("publication"), "published")
+        return [*fieldsets[:-1], (name, {**options, "fields": fields})]
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        # Publication changes only through the publish service (save_related,
+        # the list actions), never by a form or a revert writing the field.
+        stored = Departure.objects.filter(pk=obj.pk).values("published_at").first()
+        obj.published_at = stored["published_at"] if stored else None
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "published" not in form.cleaned_data or not can_publish(request.user):
+            return
+        departure = form.instance
+        departure.refresh_from_db(fields=["published_at"])
+        if form.cleaned_data["published"]:
+            departure_publish(departure=departure, actor=request.user)
+        else:
+            departure_unpublish(departure=departure, actor=request.user)
+
+    @admin.action(description="Publish selected departures", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        published, refused = 0, []
+        for departure in queryset.select_related("role__person", "role__organization"):
+            if departure.is_published:
+                continue
+            try:
+                departure_publish(departure=departure, actor=request.user)
+                published += 1
+            except ValidationError:
+                refused.append(str(departure))
+        if published:
+            self.message_user(request, f"Published {published} departure(s).")
+        if refused:
+            self.message_user(
+                request,
+                f"Not published, for want of a source: {'; '.join(refused)}. "
+                + NO_SOURCE,
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description="Unpublish selected departures (back to draft)",
+        permissions=["publish"],
+    )
+    def unpublish_selected(self, request, queryset):
+        count = 0
+        for departure in queryset.filter(published_at__isnull=False):
+            departure_unpublish(departure=departure, actor=request.user)
+            count += 1
+        self.message_user(request, f"Unpublished {count} departure(s).")
+
+    @admin.display(description="publication")
+    def publication(self, obj):
+        if obj.pk is None:
+            return "New departures start as drafts."
+        if obj.is_published:
+            return "Published."
+        if not obj.citations.exists():
+            return "Draft. " + NO_SOURCE
+        return "Draft, with a source: ready for a publisher."
 
     @admin.display(description="person", ordering="role__person__name")
     def person(self, obj):

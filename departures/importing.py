@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
 from departures.models import Citation, Departure, Source, Tag
+from departures.normalization import normalize_url
 from departures.services import SourceInput, departure_record
 from people.dates import PartialDate
 from people.models import Organization, Person, Role
@@ -47,7 +49,9 @@ COLUMNS = {
     "reversed_on": "YYYY-MM-DD when the departure was undone. Optional.",
     "reversal_note": "How it was undone. Optional.",
     "tags": "Theme names separated by semicolons. Optional.",
-    "published": "true to publish (needs a source), false for a draft.",
+    "published": "true to publish (needs a source and the publish permission), "
+    "false to make it a draft; empty leaves a recorded departure as it is and "
+    "makes a new one a draft.",
 }
 SOURCE_COLUMNS = {
     "url": "The page. Matched to an existing source after normalization.",
@@ -58,6 +62,7 @@ SOURCE_COLUMNS = {
     "quote": "The passage that backs this departure. Optional.",
     "archived_url": "A web-archive copy. Optional.",
 }
+MAX_UPLOAD_BYTES = 5_000_000
 REQUIRED = ("person", "organization", "role_title", "announced")
 _SOURCE_COLUMN = re.compile(r"^source(\d+)_(\w+)$")
 COUNTED = (Person, Organization, Role, Departure, Source, Citation, Tag)
@@ -75,22 +80,64 @@ class RowError:
 
 
 @dataclass
+class Outcome:
+    """What a row did to one record: created, changed or reused it."""
+
+    action: str
+    kind: str
+    label: str
+
+
+@dataclass
+class RowOutcome:
+    line: int
+    departure: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def action(self) -> str:
+        """The departure's own fate: created, changed or unchanged."""
+        for outcome in self.outcomes:
+            if outcome.kind == "departure":
+                return outcome.action
+        return "unchanged"
+
+
+@dataclass
 class ImportReport:
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
+    outcomes: list[RowOutcome] = field(default_factory=list)
     dry_run: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def changed(self) -> bool:
+        return any(
+            outcome.action in {"created", "changed"}
+            for row in self.outcomes
+            for outcome in row.outcomes
+        )
+
     def summary(self) -> str:
         if self.errors:
             return f"{len(self.errors)} error(s); nothing was imported."
         made = ", ".join(f"{n} {name}" for name, n in self.created.items() if n)
         verb = "would create" if self.dry_run else "created"
-        return f"{self.rows} row(s) read; {verb} {made or 'nothing new'}."
+        fates = {
+            action: sum(row.action == action for row in self.outcomes)
+            for action in ("created", "changed", "unchanged")
+        }
+        departures = ", ".join(f"{n} {action}" for action, n in fates.items() if n)
+        return (
+            f"{self.rows} row(s) read; {verb} {made or 'nothing new'}; "
+            f"departures: {departures or 'none'}."
+        )
 
 
 class RowInvalid(Exception):
@@ -105,6 +152,10 @@ def _bool(value: str, column: str, line: int) -> bool:
     if value in {"true", "yes", "1"}:
         return True
     raise RowInvalid([RowError(line, column, f"“{value}” is not true or false.")])
+
+
+def _optional_bool(value: str, column: str, line: int) -> bool | None:
+    return _bool(value, column, line) if value.strip() else None
 
 
 def _choice(value: str, choices, column: str, line: int, default: str) -> str:
@@ -181,7 +232,7 @@ def parse_row(row: dict[str, str], line: int) -> dict:
         "reversed_on": attempt(full_date, "reversed_on"),
         "reversal_note": get("reversal_note"),
         "tags": [t.strip() for t in get("tags").split(";") if t.strip()],
-        "published": attempt(_bool, get("published"), "published", line),
+        "published": attempt(_optional_bool, get("published"), "published", line),
     }
 
     numbers = sorted(
@@ -242,11 +293,18 @@ class _Rollback(Exception):
 
 
 def import_departures(
-    text: str, *, dry_run: bool = False, actor=None, published: bool | None = None
+    text: str,
+    *,
+    dry_run: bool = False,
+    actor=None,
+    published: bool | None = None,
+    can_publish: bool = True,
 ) -> ImportReport:
     """Import CSV `text`: all rows or, on any error, none.
 
-    `published` overrides the file's published column when given.
+    `published` overrides the file's published column when given. Without
+    `can_publish` the column is ignored (with a warning): new departures are
+    drafts and recorded ones keep their publication.
     """
     report = ImportReport(dry_run=dry_run)
     before = {
@@ -263,11 +321,26 @@ def import_departures(
                     continue
                 if published is not None:
                     kwargs["published"] = published
+                if not can_publish and kwargs["published"] is not None:
+                    report.warnings.append(
+                        RowError(
+                            line,
+                            "published",
+                            "Ignored: publishing and unpublishing need the "
+                            "publish permission.",
+                        )
+                    )
+                    kwargs["published"] = None
+                marks = _history_marks()
                 try:
                     with transaction.atomic():
-                        departure_record(**kwargs, actor=actor)
+                        departure = departure_record(**kwargs, actor=actor)
                 except ValidationError as error:
                     report.errors.extend(_validation_errors(error, line))
+                    continue
+                report.outcomes.append(
+                    _row_outcome(line, departure, kwargs["sources"], marks)
+                )
             report.created = {
                 name: model.objects.count() - before[name]
                 for name, model in zip(before, COUNTED, strict=True)
@@ -279,6 +352,45 @@ def import_departures(
     except _Rollback:
         pass
     return report
+
+
+def _history_marks() -> dict[type, int]:
+    """The newest history id of every imported model, before a row runs."""
+    return {
+        model: model.history.aggregate(newest=Max("history_id"))["newest"] or 0
+        for model in COUNTED
+    }
+
+
+def _row_outcome(
+    line: int, departure: Departure, sources: list[SourceInput], marks: dict
+) -> RowOutcome:
+    """Tell, from the history the row wrote, what it created, changed or reused."""
+    touched: dict[tuple[type, int], set[str]] = {}
+    for model, mark in marks.items():
+        for pk, kind in model.history.filter(history_id__gt=mark).values_list(
+            "id", "history_type"
+        ):
+            touched.setdefault((model, pk), set()).add(kind)
+
+    def action(obj, unchanged: str = "reused") -> str:
+        kinds = touched.get((type(obj), obj.pk), set())
+        return "created" if "+" in kinds else "changed" if "~" in kinds else unchanged
+
+    role = departure.role
+    records = [
+        ("person", role.person),
+        ("organization", role.organization),
+        ("role", role),
+        ("destination", departure.destination),
+        ("successor", departure.successor),
+    ]
+    urls = [normalize_url(source.url) for source in sources]
+    records += [("source", source) for source in Source.objects.filter(url__in=urls)]
+    records += [("tag", tag) for tag in departure.tags.all()]
+    outcomes = [Outcome(action(obj), kind, str(obj)) for kind, obj in records if obj]
+    outcomes.insert(0, Outcome(action(departure, "unchanged"), "departure", role.title))
+    return RowOutcome(line=line, departure=str(departure), outcomes=outcomes)
 
 
 # Model fields named in validation errors, as the CSV column that feeds them.

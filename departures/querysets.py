@@ -31,6 +31,23 @@ class DepartureQuerySet(models.QuerySet):
         month or year overlaps the range."""
         return self.filter(overlap_q("announced_on", "announced_precision", start, end))
 
+    def likely_duplicates_of(
+        self,
+        *,
+        person_name: str,
+        organization_name: str,
+        announced_on: datetime.date,
+        days: int = 90,
+    ):
+        """Departures of a person from an organization (names matched regardless
+        of case) announced within `days` of `announced_on`."""
+        window = datetime.timedelta(days=days)
+        return self.filter(
+            role__person__name__iexact=" ".join(person_name.split()),
+            role__organization__name__iexact=" ".join(organization_name.split()),
+            announced_on__range=(announced_on - window, announced_on + window),
+        )
+
     def reversed(self):
         return self.filter(reversed_on__isnull=False)
 

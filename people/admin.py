@@ -1,8 +1,78 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from people.models import Organization, Person, Role
+from people.services import organization_merge, person_merge
+
+
+class MergeMixin:
+    """An admin action that merges the selected records into one survivor.
+
+    Merging deletes the others, so it needs the change and delete permissions.
+    """
+
+    merge_service = None
+
+    @admin.action(
+        description="Merge selected %(verbose_name_plural)s into one",
+        permissions=["change", "delete"],
+    )
+    def merge_selected(self, request, queryset):
+        candidates = list(
+            queryset.annotate(
+                merge_roles=Count("roles", distinct=True),
+                merge_departures=Count("roles__departures", distinct=True),
+            ).order_by("created_at", "id")
+        )
+        if len(candidates) < 2:
+            self.message_user(
+                request, "Select at least two records to merge.", messages.WARNING
+            )
+            return None
+        if request.POST.get("post") == "yes":
+            survivor = next(
+                (c for c in candidates if str(c.pk) == request.POST.get("survivor")),
+                None,
+            )
+            if survivor is None:
+                self.message_user(request, "Choose the one to keep.", messages.ERROR)
+            else:
+                try:
+                    type(self).merge_service(
+                        survivor=survivor, merged=candidates, actor=request.user
+                    )
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                    return None
+                self.message_user(
+                    request,
+                    f"Merged {len(candidates) - 1} into {survivor.name}; their old "
+                    "pages now redirect to it.",
+                )
+                opts = self.model._meta
+                return HttpResponseRedirect(
+                    reverse(
+                        f"admin:{opts.app_label}_{opts.model_name}_change",
+                        args=[survivor.pk],
+                    )
+                )
+        return TemplateResponse(
+            request,
+            "admin/people/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Merge {self.model._meta.verbose_name_plural}",
+                "opts": self.model._meta,
+                "candidates": candidates,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 class RoleInline(admin.TabularInline):
@@ -24,7 +94,9 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(MergeMixin, SimpleHistoryAdmin):
+    merge_service = organization_merge
+    actions = ["merge_selected"]
     list_display = ["name", "slug", "website", "role_count"]
     search_fields = ["name", "slug", "wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}
@@ -39,7 +111,9 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(MergeMixin, SimpleHistoryAdmin):
+    merge_service = person_merge
+    actions = ["merge_selected"]
     list_display = ["name", "slug", "wikidata_id", "updated_at"]
     search_fields = ["name", "slug", "wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}

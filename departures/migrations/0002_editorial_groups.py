@@ -45,9 +45,7 @@ def create_groups(apps, schema_editor):
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(
             [
-                Permission.objects.get(
-                    content_type__app_label=app, codename=codename
-                )
+                Permission.objects.get(content_type__app_label=app, codename=codename)
                 for app, codename in codenames
             ]
         )

@@ -5,38 +5,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrganizationRedirect',
+            name="OrganizationRedirect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_slug', models.SlugField(db_index=False, max_length=80)),
-                ('old_name', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redirects', to='people.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("old_slug", models.SlugField(db_index=False, max_length=80)),
+                ("old_name", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redirects",
+                        to="people.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['old_slug'],
-                'constraints': [models.UniqueConstraint(fields=('old_slug',), name='people_organizationredirect_slug_unique')],
+                "ordering": ["old_slug"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("old_slug",),
+                        name="people_organizationredirect_slug_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PersonRedirect',
+            name="PersonRedirect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_slug', models.SlugField(db_index=False, max_length=80)),
-                ('old_name', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redirects', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("old_slug", models.SlugField(db_index=False, max_length=80)),
+                ("old_name", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redirects",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['old_slug'],
-                'constraints': [models.UniqueConstraint(fields=('old_slug',), name='people_personredirect_slug_unique')],
+                "ordering": ["old_slug"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("old_slug",), name="people_personredirect_slug_unique"
+                    )
+                ],
             },
         ),
     ]

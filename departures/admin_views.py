@@ -1,0 +1,318 @@
+"""Editorial admin pages: log a departure, import a CSV, data quality.
+
+Each is a method target of DepartureAdmin.get_urls, wrapped in admin_view, and
+checks its own permission on the server.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_http_methods
+
+from departures.forms import (
+    NO_SOURCE,
+    ImportUploadForm,
+    LogDepartureForm,
+    SourceFormSet,
+)
+from departures.importing import COLUMNS, SOURCE_COLUMNS, import_departures
+from departures.models import Departure
+from departures.permissions import can_publish
+from departures.quality import run_checks
+from departures.services import SourceInput, departure_record
+from people.models import Organization, Person, Role
+
+LOG_FIELDSETS = [
+    (
+        "Who left what",
+        {
+            "fields": [
+                "person",
+                "organization",
+                "role_title",
+                ("seniority", "function"),
+                "is_founder",
+            ]
+        },
+    ),
+    ("When", {"fields": ["announced", "effective"]}),
+    ("Why", {"fields": ["reason", "is_involuntary", "stated_reason", "context"]}),
+    ("What next", {"fields": ["destination", "destination_title"]}),
+    ("Record", {"fields": ["status", "tags", "new_tags"]}),
+]
+SOURCE_FIELDSET = {
+    "fields": ["url", ("title", "publisher"), ("published", "kind"), "quote"]
+}
+IMPORT_SALT = "departures.admin.import"
+IMPORT_MAX_AGE = 60 * 60
+# Model fields named by departure_record's validation errors, as log-form fields.
+_LOG_FIELDS = {
+    "announced_on": "announced",
+    "announced_precision": "announced",
+    "effective_on": "effective",
+    "effective_precision": "effective",
+    "title": "role_title",
+    "name": None,
+}
+
+
+def _context(model_admin, request, title: str, **extra) -> dict:
+    opts = model_admin.model._meta
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": opts,
+        "app_label": opts.app_label,
+        "title": title,
+        "changelist_url": reverse("admin:departures_departure_changelist"),
+        **extra,
+    }
+
+
+def _existing_role(person_name: str, organization_name: str, title: str):
+    """The role departure_record would reuse, if any."""
+    person = Person.objects.filter(name__iexact=" ".join(person_name.split()))
+    organization = Organization.objects.filter(
+        name__iexact=" ".join(organization_name.split())
+    )
+    return (
+        Role.objects.filter(
+            person=person.order_by("id").first(),
+            organization=organization.first(),
+            title__iexact=" ".join(title.split()),
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def log_departure(request, *, model_admin):
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    publisher = can_publish(request.user)
+    duplicates = None
+    if request.method == "POST":
+        form = LogDepartureForm(request.POST, can_publish=publisher)
+        sources = SourceFormSet(request.POST, prefix="source")
+        if form.is_valid() & sources.is_valid():
+            data = form.cleaned_data
+            source_inputs = [
+                SourceInput(
+                    url=s["url"],
+                    title=s["title"].strip(),
+                    publisher=s["publisher"].strip(),
+                    published=s["published"],
+                    kind=s["kind"],
+                    quote=s["quote"].strip(),
+                )
+                for s in sources.cleaned_data
+                if s.get("url")
+            ]
+            if data.get("publish") and not source_inputs:
+                form.add_error("publish", NO_SOURCE + " Add one below.")
+            duplicates = list(
+                Departure.objects.likely_duplicates_of(
+                    person_name=data["person"],
+                    organization_name=data["organization"],
+                    announced_on=data["announced"].start,
+                )
+                .select_related("role__person", "role__organization")
+                .order_by("announced_on")
+            )
+            if not form.errors and (not duplicates or data["confirm_duplicate"]):
+                departure = _record(request, form, source_inputs)
+                if departure is not None:
+                    return _logged(model_admin, request, departure)
+    else:
+        form = LogDepartureForm(can_publish=publisher)
+        sources = SourceFormSet(prefix="source")
+
+    fieldsets = [list(fs) for fs in LOG_FIELDSETS]
+    if publisher:
+        fieldsets[-1][1] = {"fields": ["status", "tags", "new_tags", "publish"]}
+    adminform = helpers.AdminForm(form, fieldsets, {}, model_admin=model_admin)
+    source_forms = [
+        helpers.AdminForm(f, [(f"Source {n}", SOURCE_FIELDSET)], {})
+        for n, f in enumerate(sources.forms, start=1)
+    ]
+    return TemplateResponse(
+        request,
+        "admin/departures/departure/log.html",
+        _context(
+            model_admin,
+            request,
+            "Log a departure",
+            adminform=adminform,
+            form=form,
+            sources=sources,
+            source_forms=source_forms,
+            duplicates=duplicates,
+            can_publish=publisher,
+            errors=helpers.AdminErrorList(form, [sources]),
+            media=model_admin.media + form.media,
+            person_autocomplete=_autocomplete("people", "role", "person"),
+            organization_autocomplete=_autocomplete("people", "role", "organization"),
+            destination_autocomplete=_autocomplete(
+                "departures", "departure", "destination"
+            ),
+            roles_url=reverse("admin:departures_departure_log_roles"),
+        ),
+    )
+
+
+def _autocomplete(app_label: str, model_name: str, field_name: str) -> str:
+    return (
+        reverse("admin:autocomplete")
+        + f"?app_label={app_label}&model_name={model_name}&field_name={field_name}"
+    )
+
+
+def _record(request, form, source_inputs):
+    data = form.cleaned_data
+    role = _existing_role(data["person"], data["organization"], data["role_title"])
+    # An existing role is reused as it is; the form's role details are for new ones.
+    role_details = (
+        {
+            "seniority": role.seniority,
+            "function": role.function,
+            "is_founder": role.is_founder,
+        }
+        if role
+        else {
+            "seniority": data["seniority"],
+            "function": data["function"],
+            "is_founder": data["is_founder"],
+        }
+    )
+    try:
+        return departure_record(
+            person=data["person"],
+            organization=data["organization"],
+            role_title=data["role_title"],
+            **role_details,
+            announced=data["announced"],
+            effective=data["effective"],
+            reason=data["reason"],
+            is_involuntary=data["is_involuntary"],
+            stated_reason=data["stated_reason"],
+            context=data["context"],
+            destination=data["destination"] or None,
+            destination_title=data["destination_title"],
+            status=data["status"],
+            tags=form.tag_names(),
+            sources=source_inputs,
+            published=True if data.get("publish") else None,
+            actor=request.user,
+        )
+    except ValidationError as error:
+        for field, messages_ in getattr(
+            error, "message_dict", {"": error.messages}
+        ).items():
+            target = _LOG_FIELDS.get(field, field)
+            for message in messages_:
+                form.add_error(target if target in form.fields else None, message)
+        return None
+
+
+def _logged(model_admin, request, departure: Departure):
+    change_url = reverse("admin:departures_departure_change", args=[departure.pk])
+    state = "published" if departure.is_published else "saved as a draft"
+    messages.success(
+        request,
+        format_html(
+            'Logged <a href="{}">{}</a>, {}.', change_url, str(departure), state
+        ),
+    )
+    if "_addanother" in request.POST:
+        return redirect("admin:departures_departure_log")
+    return HttpResponseRedirect(change_url)
+
+
+@require_GET
+def log_roles(request, *, model_admin):
+    """The roles a person already holds at an organization, for the log form."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    person = " ".join(request.GET.get("person", "").split())
+    organization = " ".join(request.GET.get("organization", "").split())
+    roles = Role.objects.filter(
+        person__name__iexact=person, organization__name__iexact=organization
+    ).order_by("start_on", "id")
+    return JsonResponse(
+        {
+            "roles": [
+                {
+                    "title": role.title,
+                    "seniority": role.seniority,
+                    "function": role.function,
+                    "is_founder": role.is_founder,
+                }
+                for role in roles
+            ]
+        }
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_csv(request, *, model_admin):
+    """Upload → preview (a dry run) → confirm. Nothing is written before confirm."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    publisher = can_publish(request.user)
+    report = payload = None
+    form = ImportUploadForm()
+    if request.method == "POST" and "payload" in request.POST:
+        try:
+            text = signing.loads(
+                request.POST["payload"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE
+            )
+        except signing.BadSignature:
+            messages.error(request, "The preview expired; upload the file again.")
+            return redirect("admin:departures_departure_import")
+        report = import_departures(text, actor=request.user, can_publish=publisher)
+        if report.ok:
+            messages.success(request, "Imported. " + report.summary())
+            return redirect("admin:departures_departure_changelist")
+    elif request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            text = form.cleaned_data["file"]
+            report = import_departures(
+                text, dry_run=True, actor=request.user, can_publish=publisher
+            )
+            if report.ok:
+                payload = signing.dumps(text, salt=IMPORT_SALT, compress=True)
+    return TemplateResponse(
+        request,
+        "admin/departures/departure/import.html",
+        _context(
+            model_admin,
+            request,
+            "Import departures from CSV",
+            form=form,
+            report=report,
+            payload=payload,
+            can_publish=publisher,
+            columns=COLUMNS.items(),
+            source_columns=SOURCE_COLUMNS.items(),
+        ),
+    )
+
+
+@require_GET
+def data_quality(request, *, model_admin):
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "admin/departures/departure/data_quality.html",
+        _context(model_admin, request, "Data quality", checks=run_checks()),
+    )
