@@ -29,8 +29,8 @@ class PartialDateField(forms.CharField):
         )
         super().__init__(**kwargs)
 
-    def to_python(self, value):
-        value = super().to_python(value)
+    def clean(self, value):
+        value = super().clean(value)
         if not value:
             return None
         try:

@@ -19,9 +19,16 @@ class MergeMixin:
 
     merge_service = None
 
+    def has_merge_permission(self, request):
+        # Django lets an action through on any one of its permissions; merging
+        # needs both.
+        return self.has_change_permission(request) and self.has_delete_permission(
+            request
+        )
+
     @admin.action(
         description="Merge selected %(verbose_name_plural)s into one",
-        permissions=["change", "delete"],
+        permissions=["merge"],
     )
     def merge_selected(self, request, queryset):
         candidates = list(

@@ -82,3 +82,54 @@ class CitationFactory(factory.django.DjangoModelFactory):
 
     departure = factory.SubFactory(DepartureFactory, cited=False)
     source = factory.SubFactory(SourceFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff user; pass groups=["Editors"] or ["Publishers"] to give a role."""
+
+    class Meta:
+        model = "auth.User"
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    is_staff = True
+    password = factory.django.Password("a-long-test-password")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        from django.contrib.auth.models import Group
+
+        for name in extracted or ():
+            self.groups.add(Group.objects.get(name=name))
+
+
+def departure_form_data(departure, **overrides) -> dict:
+    """POST data for the departure change form, with its citation inline."""
+    citations = list(departure.citations.all())
+    data = {
+        "role": departure.role_id,
+        "announced_on": departure.announced_on.isoformat(),
+        "announced_precision": departure.announced_precision,
+        "effective_on": departure.effective_on.isoformat()
+        if departure.effective_on
+        else "",
+        "effective_precision": departure.effective_precision,
+        "reason": departure.reason,
+        "stated_reason": departure.stated_reason,
+        "context": departure.context,
+        "disputed_note": departure.disputed_note,
+        "destination_title": departure.destination_title,
+        "status": departure.status,
+        "reversal_note": departure.reversal_note,
+        "citations-TOTAL_FORMS": len(citations),
+        "citations-INITIAL_FORMS": len(citations),
+        "citations-MIN_NUM_FORMS": 0,
+        "citations-MAX_NUM_FORMS": 1000,
+    }
+    for n, citation in enumerate(citations):
+        data[f"citations-{n}-id"] = citation.pk
+        data[f"citations-{n}-departure"] = departure.pk
+        data[f"citations-{n}-source"] = citation.source_id
+        data[f"citations-{n}-quote"] = citation.quote
+    data.update(overrides)
+    return data
