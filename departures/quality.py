@@ -18,7 +18,7 @@ from people.models import Organization, Person, Role
 
 FAR_APART = datetime.timedelta(days=365)
 DUPLICATE_WINDOW = datetime.timedelta(days=90)
-NEAR_NAME_RATIO = 0.85
+NEAR_NAME_RATIO = 0.9
 _ORG_SUFFIXES = {"inc", "llc", "ltd", "corp", "co", "corporation", "limited", "plc"}
 
 
@@ -161,21 +161,25 @@ def _near(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_NAME_RATIO
 
 
-def _duplicate_names(model, block, drop=frozenset()) -> list[Issue]:
+def _duplicate_names(model, drop=frozenset()) -> list[Issue]:
     """Pairs of records with the same or nearly the same name.
 
-    Names are compared only within a block (same surname, same first word) to
-    keep the work proportional to the table, not its square.
+    Names are compared only within a block (same first word, or same last word)
+    to keep the work proportional to the table, not its square.
     """
     blocks = defaultdict(list)
     for pk, name in model.objects.values_list("pk", "name"):
         normal = normalize_name(name, drop=drop)
         if normal:
-            blocks[block(normal)].append((pk, name, normal))
-    issues = []
+            words = normal.split()
+            blocks["first", words[0]].append((pk, name, normal))
+            if len(words) > 1:
+                blocks["last", words[-1]].append((pk, name, normal))
+    issues, seen = [], set()
     for members in blocks.values():
         for (pk_a, name_a, a), (pk_b, name_b, b) in itertools.combinations(members, 2):
-            if _near(a, b):
+            if (pk_a, pk_b) not in seen and _near(a, b):
+                seen.add((pk_a, pk_b))
                 issues.append(
                     Issue(
                         f"{name_a} / {name_b}",
@@ -188,13 +192,11 @@ def _duplicate_names(model, block, drop=frozenset()) -> list[Issue]:
 
 
 def duplicate_people() -> list[Issue]:
-    return _duplicate_names(Person, block=lambda normal: normal.split()[-1])
+    return _duplicate_names(Person)
 
 
 def duplicate_organizations() -> list[Issue]:
-    return _duplicate_names(
-        Organization, block=lambda normal: normal.split()[0], drop=_ORG_SUFFIXES
-    )
+    return _duplicate_names(Organization, drop=_ORG_SUFFIXES)
 
 
 def duplicate_departures() -> list[Issue]:
