@@ -138,12 +138,8 @@ class LogDepartureForm(forms.Form):
         required=False,
         help_text="Put it on the public site straight away. " + NO_SOURCE,
     )
-    confirm_duplicate = forms.BooleanField(
-        label="Save anyway",
-        required=False,
-        help_text="Tick when you have checked the likely duplicates above and this "
-        "is a different departure.",
-    )
+    # Sent by the "Save anyway" button shown with the likely duplicates.
+    confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, can_publish: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
