@@ -265,3 +265,13 @@ def test_readme_documents_every_column():
 
     for column in [*COLUMNS, *(f"sourceN_{c}" for c in SOURCE_COLUMNS)]:
         assert f"`{column}`" in section, column
+
+
+def test_command_records_the_named_user_in_history(tmp_path, db):
+    editor = UserFactory(username="ida", groups=["Editors"])
+    path = tmp_path / "rows.csv"
+    path.write_text(csv_text(GOOD[0]), encoding="utf-8")
+
+    call_command("import_departures", str(path), "--user", "ida", verbosity=0)
+
+    assert Departure.objects.get().history.earliest().history_user == editor

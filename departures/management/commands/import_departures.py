@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from departures.importing import import_departures
@@ -18,13 +19,22 @@ class Command(BaseCommand):
             action="store_true",
             help="Check the file and report what would change, then roll back.",
         )
+        parser.add_argument(
+            "--user",
+            help="Username recorded in the history as the author of the changes.",
+        )
 
-    def handle(self, *args, file: Path, dry_run: bool, **options):
+    def handle(self, *args, file: Path, dry_run: bool, user: str | None, **options):
+        actor = None
+        if user:
+            actor = get_user_model().objects.filter(username=user).first()
+            if actor is None:
+                raise CommandError(f"No user named “{user}”.")
         try:
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
-        report = import_departures(text, dry_run=dry_run)
+        report = import_departures(text, dry_run=dry_run, actor=actor)
         for error in report.errors:
             self.stderr.write(f"{file}:{error}")
         if not report.ok:
