@@ -5,7 +5,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION = {
-    "DJANGO_SECRET_KEY": "a-production-like-secret-key-that-is-long-and-random-0123456789",
+    "DJANGO_SECRET_KEY": "production-like-secret-key-long-and-random-0123456789abcdef",
     "DJANGO_ALLOWED_HOSTS": "departures.example.org",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://departures.example.org",
     "DJANGO_SECURE_HSTS_PRELOAD": "1",
