@@ -8,7 +8,6 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "production-like-secret-key-long-and-random-0123456789abcdef",
     "DJANGO_ALLOWED_HOSTS": "departures.example.org",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://departures.example.org",
-    "DJANGO_SECURE_HSTS_PRELOAD": "1",
 }
 
 
