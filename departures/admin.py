@@ -2,6 +2,7 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
@@ -299,6 +300,7 @@ class DepartureAdmin(SimpleHistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["__str__", "publisher", "kind", "published_on", "url"]
     list_filter = ["kind"]
     search_fields = ["url", "title", "publisher"]

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -104,6 +105,7 @@ class RoleInline(admin.TabularInline):
 class OrganizationAdmin(MergeMixin, SimpleHistoryAdmin):
     merge_service = organization_merge
     actions = ["merge_selected"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "website", "role_count"]
     search_fields = ["name", "slug", "wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}
