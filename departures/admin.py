@@ -197,14 +197,21 @@ class DepartureAdmin(SimpleHistoryAdmin):
     def has_publish_permission(self, request):
         return can_publish(request.user)
 
+    def _publishes_here(self, request) -> bool:
+        """Whether this form offers the Published checkbox: to publishers, and
+        not on a revert, which never changes publication."""
+        match = request.resolver_match
+        reverting = match is not None and match.url_name.endswith("_simple_history")
+        return can_publish(request.user) and not reverting
+
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if can_publish(request.user):
+        if self._publishes_here(request):
             kwargs["form"] = PublisherDepartureForm
         return super().get_form(request, obj, change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if not can_publish(request.user):
+        if not self._publishes_here(request):
             return fieldsets
         name, options = fieldsets[-1]
         fields = list(options["fields"])

@@ -211,7 +211,8 @@ SourceFormSet = forms.formset_factory(SourceForm, extra=2, max_num=10)
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="UTF-8, one row per departure, with the columns listed below.",
+        help_text="UTF-8, at most 2 MB, one row per departure, with the columns listed "
+        "below. Larger files: use the import_departures command.",
     )
 
     def clean_file(self):

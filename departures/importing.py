@@ -62,7 +62,9 @@ SOURCE_COLUMNS = {
     "quote": "The passage that backs this departure. Optional.",
     "archived_url": "A web-archive copy. Optional.",
 }
-MAX_UPLOAD_BYTES = 5_000_000
+# The admin page carries the previewed file back in a form field, which must
+# stay under DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) once signed and compressed.
+MAX_UPLOAD_BYTES = 2_000_000
 REQUIRED = ("person", "organization", "role_title", "announced")
 _SOURCE_COLUMN = re.compile(r"^source(\d+)_(\w+)$")
 COUNTED = (Person, Organization, Role, Departure, Source, Citation, Tag)

@@ -115,3 +115,18 @@ def test_editor_sees_no_publish_actions(client, db):
 
     assert "publish_selected" not in page
     assert "delete_selected" not in page
+
+
+def test_revert_form_offers_no_published_checkbox(publisher_client):
+    departure = DepartureFactory(draft=True)
+    version = departure.history.latest()
+
+    page = publisher_client.get(
+        reverse(
+            "admin:departures_departure_simple_history",
+            args=[departure.pk, version.history_id],
+        )
+    ).content.decode()
+
+    assert 'name="published"' not in page
+    assert 'name="stated_reason"' in page
