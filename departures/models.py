@@ -394,3 +394,24 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.source} for departure {self.departure_id}"
+
+
+class DepartureRedirect(models.Model):
+    """The id of a departure folded into another by a merge, for old links."""
+
+    old_id = models.PositiveBigIntegerField()
+    departure = models.ForeignKey(
+        Departure, on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["old_id"], name="departures_departureredirect_id_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.old_id} → {self.departure_id}"

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from departures.models import Citation, Departure, Source, Tag
+from departures.models import Citation, Departure, DepartureRedirect, Source, Tag
 from departures.normalization import normalize_url
 from people.dates import PartialDate
 from people.models import Organization, Person, Role, unique_slug
@@ -294,7 +294,8 @@ def departure_merge(
     *, survivor: Departure, merged: Departure, actor: AbstractBaseUser | None = None
 ) -> Departure:
     """Fold `merged` into `survivor`: its citations and tags move over, blanks are
-    filled in, and `merged` is deleted. Publication stays as the survivor's."""
+    filled in, and `merged` is deleted. If either was published the survivor
+    is: a merge must not take a sourced, public record off the site."""
     for citation in merged.citations.select_related("source"):
         twin = survivor.citations.filter(source=citation.source).first()
         if twin is None:
@@ -309,8 +310,13 @@ def departure_merge(
         if not getattr(survivor, name) and getattr(merged, name):
             setattr(survivor, name, getattr(merged, name))
     survivor.is_disputed = survivor.is_disputed or merged.is_disputed
+    if merged.is_published and not survivor.is_published:
+        # Its citations came over with it, so the survivor is sourced.
+        survivor.published_at = merged.published_at
     survivor._change_reason = f"Merged departure {merged.pk}"
     _save(survivor, actor)
+    DepartureRedirect.objects.filter(departure=merged).update(departure=survivor)
+    DepartureRedirect.objects.create(old_id=merged.pk, departure=survivor)
     merged._history_user = actor
     merged._change_reason = f"Merged into departure {survivor.pk}"
     merged.delete()

@@ -1,14 +1,21 @@
-"""Answer the public URLs of merged-away people and organizations with a 301."""
+"""Answer the public URLs of merged-away records with a 301 to the survivor."""
 
 from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 
+from departures.models import DepartureRedirect
 from people.models import OrganizationRedirect, PersonRedirect
 
-# URL name → how to find the survivor for a merged-away slug.
+# URL name → (redirect model, its survivor field, URL kwarg, redirect lookup).
 REDIRECTS = {
-    "people:person-detail": (PersonRedirect, "person"),
-    "people:organization-detail": (OrganizationRedirect, "organization"),
+    "people:person-detail": (PersonRedirect, "person", "slug", "old_slug"),
+    "people:organization-detail": (
+        OrganizationRedirect,
+        "organization",
+        "slug",
+        "old_slug",
+    ),
+    "departures:detail": (DepartureRedirect, "departure", "pk", "old_id"),
 }
 
 
@@ -31,14 +38,19 @@ class MergedRedirectMiddleware:
         except Resolver404:
             return response
         found = REDIRECTS.get(match.view_name)
-        slug = match.kwargs.get("slug")
-        if found is None or not slug:
+        if found is None or not match.kwargs.get(found[2]):
             return response
-        model, field = found
-        redirect = model.objects.select_related(field).filter(old_slug=slug).first()
-        if redirect is None:
+        model, field, kwarg, lookup = found
+        redirect = (
+            model.objects.select_related(field)
+            .filter(**{lookup: match.kwargs[kwarg]})
+            .first()
+        )
+        survivor = getattr(redirect, field, None)
+        # A draft stays unknown to the public, even through an old link.
+        if survivor is None or getattr(survivor, "is_published", True) is False:
             return response
-        url = getattr(redirect, field).get_absolute_url()
+        url = survivor.get_absolute_url()
         if request.META.get("QUERY_STRING"):
             url = f"{url}?{request.META['QUERY_STRING']}"
         return HttpResponsePermanentRedirect(url)

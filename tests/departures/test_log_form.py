@@ -323,3 +323,13 @@ def test_existing_citation_is_not_duplicated(client, editor):
 
     assert Departure.objects.get() == citation.departure
     assert Citation.objects.count() == 1
+
+
+def test_save_and_log_another_returns_to_an_empty_form(client, editor):
+    client.force_login(editor)
+
+    response = client.post(URL, log_data(_addanother="Save and log another"))
+
+    assert response.status_code == 302
+    assert response["Location"] == URL
+    assert Departure.objects.count() == 1

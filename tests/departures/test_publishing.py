@@ -1,7 +1,12 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import DepartureFactory, UserFactory, departure_form_data
+from tests.factories import (
+    DepartureFactory,
+    SourceFactory,
+    UserFactory,
+    departure_form_data,
+)
 
 CHANGELIST = "/admin/departures/departure/"
 
@@ -130,3 +135,24 @@ def test_revert_form_offers_no_published_checkbox(publisher_client):
 
     assert 'name="published"' not in page
     assert 'name="stated_reason"' in page
+
+
+def test_publisher_adds_the_first_source_and_publishes_in_one_save(publisher_client):
+    departure = DepartureFactory(draft=True, cited=False)
+    source = SourceFactory()
+    data = departure_form_data(
+        departure,
+        published="on",
+        **{
+            "citations-TOTAL_FORMS": 1,
+            "citations-0-source": source.pk,
+            "citations-0-quote": "She is leaving.",
+        },
+    )
+
+    response = publisher_client.post(change_url(departure), data)
+
+    assert response.status_code == 302
+    departure.refresh_from_db()
+    assert departure.is_published
+    assert departure.citations.get().source == source

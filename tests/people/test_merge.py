@@ -191,3 +191,62 @@ def test_citations_of_merged_departures_survive(publisher):
 
     citation.refresh_from_db()
     assert citation.departure.role.person == survivor
+
+
+def test_folded_departure_url_redirects_to_the_surviving_departure(client, publisher):
+    survivor, loser = PersonFactory(), PersonFactory()
+    kept = DepartureFactory(
+        role__person=survivor, role__title="CEO", announced_on="2024-09-25"
+    )
+    folded = DepartureFactory(
+        role__person=loser,
+        role__organization=kept.role.organization,
+        role__title="CEO",
+        announced_on="2024-09-25",
+    )
+    old_url = folded.get_absolute_url()
+
+    person_merge(survivor=survivor, merged=[loser], actor=publisher)
+    response = client.get(old_url)
+
+    assert response.status_code == 301
+    assert response["Location"] == kept.get_absolute_url()
+
+
+def test_folded_draft_url_does_not_reveal_a_draft_survivor(client, publisher):
+    survivor, loser = PersonFactory(), PersonFactory()
+    draft = DepartureFactory(
+        role__person=survivor, role__title="CEO", announced_on="2024-09-25", draft=True
+    )
+    folded = DepartureFactory(
+        role__person=loser,
+        role__organization=draft.role.organization,
+        role__title="CEO",
+        announced_on="2024-09-25",
+        draft=True,
+    )
+    old_url = folded.get_absolute_url()
+
+    person_merge(survivor=survivor, merged=[loser], actor=publisher)
+
+    assert not Departure.objects.filter(pk=folded.pk).exists()
+    assert client.get(old_url).status_code == 404
+
+
+def test_folding_a_published_departure_into_a_draft_keeps_it_public(publisher):
+    survivor, loser = PersonFactory(), PersonFactory()
+    draft = DepartureFactory(
+        role__person=survivor, role__title="CEO", announced_on="2024-09-25", draft=True
+    )
+    DepartureFactory(
+        role__person=loser,
+        role__organization=draft.role.organization,
+        role__title="CEO",
+        announced_on="2024-09-25",
+    )
+
+    person_merge(survivor=survivor, merged=[loser], actor=publisher)
+
+    draft.refresh_from_db()
+    assert draft.is_published
+    assert draft.citations.count() == 2
