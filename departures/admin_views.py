@@ -127,6 +127,30 @@ def log_departure(request, *, model_admin):
                 .select_related("role__person", "role__organization")
                 .order_by("announced_on")
             )
+            role = _existing_role(
+                data["person"], data["organization"], data["role_title"]
+            )
+            recorded = next(
+                (
+                    d
+                    for d in duplicates
+                    if d.role == role and d.announced_on == data["announced"].start
+                ),
+                None,
+            )
+            if recorded is not None:
+                # Saving would overwrite that record with this form's blanks.
+                form.add_error(
+                    None,
+                    format_html(
+                        'This departure is already recorded: <a href="{}">{}</a>. '
+                        "Open it to add your source or correct it.",
+                        reverse(
+                            "admin:departures_departure_change", args=[recorded.pk]
+                        ),
+                        str(recorded),
+                    ),
+                )
             if not form.errors and (not duplicates or data["confirm_duplicate"]):
                 departure = _record(request, form, source_inputs)
                 if departure is not None:
@@ -155,6 +179,7 @@ def log_departure(request, *, model_admin):
             sources=sources,
             source_forms=source_forms,
             duplicates=duplicates,
+            already_recorded=bool(form.is_bound and form.non_field_errors()),
             can_publish=publisher,
             errors=helpers.AdminErrorList(form, [sources]),
             media=model_admin.media + form.media,

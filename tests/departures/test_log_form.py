@@ -306,23 +306,35 @@ def test_every_record_the_log_form_writes_has_history_with_its_author(client, ed
         assert record.history_user == editor
 
 
-def test_existing_citation_is_not_duplicated(client, editor):
+def test_the_same_departure_cannot_be_logged_over_an_existing_record(client, editor):
     citation = CitationFactory(
         departure__role__person__name="Nadia Newcomer",
         departure__role__organization__name="Brand New Labs",
         departure__role__title="Chief Technology Officer",
         departure__announced_on="2025-03-01",
         departure__announced_precision="month",
+        departure__stated_reason="Recorded words.",
         source__url="https://news.example.com/nadia",
     )
     client.force_login(editor)
 
-    client.post(
-        URL, log_data(confirm_duplicate="on", destination="", destination_title="")
+    response = client.post(
+        URL,
+        log_data(
+            confirm_duplicate="on",
+            stated_reason="",
+            destination="",
+            destination_title="",
+        ),
     )
 
-    assert Departure.objects.get() == citation.departure
-    assert Citation.objects.count() == 1
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This departure is already recorded" in page
+    assert "Save anyway" not in page
+    departure = Departure.objects.get()
+    assert departure.stated_reason == "Recorded words."
+    assert Citation.objects.count() == 1 and citation.departure == departure
 
 
 def test_save_and_log_another_returns_to_an_empty_form(client, editor):
