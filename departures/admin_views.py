@@ -1,7 +1,7 @@
 """Editorial admin pages: log a departure, import a CSV, data quality.
 
-Each is a method target of DepartureAdmin.get_urls, wrapped in admin_view, and
-checks its own permission on the server.
+Each is a view that DepartureAdmin.get_urls wraps in admin_view with the model
+admin bound, and each checks its own permission on the server.
 """
 
 from __future__ import annotations

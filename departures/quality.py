@@ -152,7 +152,7 @@ def normalize_name(name: str, *, drop: frozenset | set = frozenset()) -> str:
 
 
 def _near(a: str, b: str) -> bool:
-    if a == b:
+    if a.replace(" ", "") == b.replace(" ", ""):
         return True
     first_a, first_b = a.split()[0], b.split()[0]
     same_rest = a.split()[1:] == b.split()[1:]
@@ -164,14 +164,16 @@ def _near(a: str, b: str) -> bool:
 def _duplicate_names(model, drop=frozenset()) -> list[Issue]:
     """Pairs of records with the same or nearly the same name.
 
-    Names are compared only within a block (same first word, or same last word)
-    to keep the work proportional to the table, not its square.
+    Names are compared only within a block (same first word, same last word, or
+    the same letters once spaces are dropped: "Open AI" and "OpenAI") to keep
+    the work proportional to the table, not its square.
     """
     blocks = defaultdict(list)
     for pk, name in model.objects.values_list("pk", "name"):
         normal = normalize_name(name, drop=drop)
         if normal:
             words = normal.split()
+            blocks["compact", "".join(words)].append((pk, name, normal))
             blocks["first", words[0]].append((pk, name, normal))
             if len(words) > 1:
                 blocks["last", words[-1]].append((pk, name, normal))
@@ -185,7 +187,9 @@ def _duplicate_names(model, drop=frozenset()) -> list[Issue]:
                         f"{name_a} / {name_b}",
                         _merge_url(model, [pk_a, pk_b]),
                         "Compare, then merge if they are the same",
-                        note="same name" if a == b else "similar names",
+                        note="same name"
+                        if a.replace(" ", "") == b.replace(" ", "")
+                        else "similar names",
                     )
                 )
     return issues

@@ -124,11 +124,20 @@ def test_likely_duplicate_people(db, a, b, listed):
         assert f"id__in={first.pk},{second.pk}" in issues[0].url
 
 
-def test_likely_duplicate_organizations_ignore_legal_suffixes(db):
-    OrganizationFactory(name="Safe Superintelligence Inc.")
-    OrganizationFactory(name="Safe Superintelligence")
+@pytest.mark.parametrize(
+    ("a", "b", "listed"),
+    [
+        ("Safe Superintelligence Inc.", "Safe Superintelligence", True),
+        ("Open AI", "OpenAI", True),
+        ("DeepMind", "Deep Mind Ltd", True),
+        ("OpenAI", "Anthropic", False),
+    ],
+)
+def test_likely_duplicate_organizations(db, a, b, listed):
+    OrganizationFactory(name=a)
+    OrganizationFactory(name=b)
 
-    assert len(quality.duplicate_organizations()) == 1
+    assert len(quality.duplicate_organizations()) == int(listed)
 
 
 def test_likely_duplicate_departures_within_90_days(db):
