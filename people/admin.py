@@ -107,6 +107,8 @@ class OrganizationAdmin(MergeMixin, SimpleHistoryAdmin):
     actions = ["merge_selected"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "website", "role_count"]
+    # The role count's GROUP BY drops Meta.ordering; autocomplete pages need one.
+    ordering = ["name"]
     search_fields = ["name", "slug", "wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
