@@ -201,7 +201,9 @@ class DepartureAdmin(SimpleHistoryAdmin):
         """Whether this form offers the Published checkbox: to publishers, and
         not on a revert, which never changes publication."""
         match = request.resolver_match
-        reverting = match is not None and match.url_name.endswith("_simple_history")
+        reverting = match is not None and (match.url_name or "").endswith(
+            "_simple_history"
+        )
         return can_publish(request.user) and not reverting
 
     def get_form(self, request, obj=None, change=False, **kwargs):
