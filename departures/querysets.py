@@ -126,8 +126,9 @@ class DepartureQuerySet(models.QuerySet):
             "tags",
             Prefetch(
                 "citations",
+                # Dated sources first, oldest first, on every database.
                 queryset=Citation.objects.select_related("source").order_by(
-                    "source__published_on", "id"
+                    F("source__published_on").asc(nulls_last=True), "id"
                 ),
             ),
         )

@@ -1,3 +1,4 @@
+import datetime
 import string
 from dataclasses import replace
 
@@ -43,7 +44,7 @@ class PersonListView(ListView):
         self.form = PersonSearchForm(request.GET)
         if not self.form.is_valid():
             self.object_list = Person.objects.none()
-            context = self.get_context_data(form=self.form)
+            context = self.get_context_data()
             return self.render_to_response(context, status=400)
         return super().get(request, *args, **kwargs)
 
@@ -95,7 +96,15 @@ class PersonDetailView(DetailView):
         left = {}
         for departure in departures:
             left.setdefault(departure.role_id, departure)
-        roles = [(role, left.get(role.pk)) for role in self.object.roles.all()]
+        # In order of start; a role with no known start sits where it ended.
+        roles = sorted(
+            ((role, left.get(role.pk)) for role in self.object.roles.all()),
+            key=lambda pair: (
+                pair[0].start_on
+                or pair[0].end_on
+                or (pair[1].announced_on if pair[1] else datetime.date.max)
+            ),
+        )
         sources = {}
         for departure in departures:
             for citation in departure.citations.all():

@@ -57,6 +57,7 @@ class DepartureFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Departure
+        skip_postgeneration_save = True
 
     role = factory.SubFactory(RoleFactory)
     announced_on = factory.Sequence(

@@ -12,10 +12,9 @@ register = template.Library()
 
 
 @register.filter
-def month_heading(departure) -> str:
-    """The timeline group a departure falls in: “May 2024”, or “2024 (month
+def month_heading(announced) -> str:
+    """The timeline group of a partial date: “May 2024”, or “2024 (month
     unknown)” for a date known only to the year."""
-    announced = departure.announced
     if announced.precision == Precision.YEAR:
         return f"{announced.start.year} (month unknown)"
     return f"{announced.start:%B} {announced.start.year}"
