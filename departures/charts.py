@@ -137,11 +137,20 @@ def _bar(period: tuple[int, int], unit: str, count: int) -> Bar:
     )
 
 
-def bar_chart_svg(chart: Chart, *, title: str, chart_id: str = "chart") -> SafeString:
-    """An accessible SVG bar chart; each bar with a count links to its `href`."""
+def bar_chart_svg(
+    chart: Chart,
+    *,
+    title: str,
+    chart_id: str = "chart",
+    width: int = 720,
+    height: int = 220,
+) -> SafeString:
+    """An accessible SVG bar chart; each bar with a count links to its `href`.
+
+    `width` and `height` set the drawing's units: a narrower drawing shown in
+    a narrow column keeps its text legible."""
     if not chart.bars:
         return mark_safe("")
-    width, height = 720, 220
     left, right, top, bottom = 36, 8, 22, 42
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / len(chart.bars)

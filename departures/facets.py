@@ -106,6 +106,12 @@ def build_facets(
     biggest options plus whatever is selected.
     """
     valid = filterset.is_valid()
+    if not valid:
+        # Links from a page with a bad parameter leave that parameter out,
+        # so that following one leads somewhere that works.
+        params = params.copy()
+        for name in filterset.form.errors:
+            params.pop(name, None)
     names = _selected_names(filterset)
     facets = []
     for name in (

@@ -198,7 +198,10 @@ class OrganizationDetailView(DetailView):
             timeline_url=timeline_url(organization=slug),
             chart=chart,
             chart_svg=bar_chart_svg(
-                chart, title=f"{organization.name}: departures per year"
+                chart,
+                title=f"{organization.name}: departures per year",
+                width=360,
+                height=200,
             ),
             median_tenure=describe_duration(median_tenure(left)),
             went_to=went_to,

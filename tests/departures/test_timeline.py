@@ -228,3 +228,12 @@ def test_the_server_error_page_stands_alone(client):
 
     html = render_to_string("500.html")
     assert "Something went wrong" in html and 'class="site-header"' in html
+
+
+def test_links_from_a_page_with_a_bad_parameter_leave_it_out(client):
+    DepartureFactory(reason="resigned")
+    response = client.get("/?reason=bogus&from=2024-13&sort=oldest")
+    assert response.status_code == 400
+    for facet in response.context["facets"]:
+        for option in facet.options:
+            assert client.get(f"/{option.href}").status_code == 200, option.href
