@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from departures.models import Citation, Departure, Source, Tag
@@ -163,6 +164,7 @@ class DepartureAdmin(SimpleHistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["__str__", "publisher", "kind", "published_on", "url"]
     list_filter = ["kind"]
     search_fields = ["url", "title", "publisher"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -25,6 +26,7 @@ class RoleInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "website", "role_count"]
     search_fields = ["name", "slug", "wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}
