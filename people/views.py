@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from django import forms
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -59,7 +59,12 @@ class PersonListView(ListView):
         if text:
             people = people.filter(name__icontains=text)
         if letter := self.form.cleaned_data["letter"]:
-            people = people.filter(name__istartswith=letter)
+            # A range on lower(name), which people_person_name_ci_idx serves;
+            # istartswith would compile to UPPER(name) LIKE on PostgreSQL.
+            after = chr(ord(letter.lower()) + 1)
+            people = people.annotate(name_lower=Lower("name")).filter(
+                name_lower__gte=letter.lower(), name_lower__lt=after
+            )
         return people.order_by("name", "id")
 
     def get_context_data(self, **kwargs):
@@ -141,13 +146,18 @@ class OrganizationListView(ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        since = timezone.localdate() - timezone.timedelta(days=RECENT_DAYS)
-        published = Departure.objects.published()
-        self.since = since
+        self.since = timezone.localdate() - datetime.timedelta(days=RECENT_DAYS)
+        # One join and one GROUP BY: both counts follow the same path, so
+        # neither multiplies the other.
+        published = Q(roles__departures__published_at__isnull=False)
         return (
             Organization.objects.annotate(
-                recent=_count_of(published.between(start=since), "role__organization"),
-                total=_count_of(published, "role__organization"),
+                recent=Count(
+                    "roles__departures",
+                    filter=published
+                    & Q(roles__departures__announced_on__gte=self.since),
+                ),
+                total=Count("roles__departures", filter=published),
             )
             .filter(total__gt=0)
             .order_by("-recent", "-total", "name")
