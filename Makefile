@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 # Development defaults; anything set in the environment wins.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
@@ -19,7 +20,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# axe-core for the browser accessibility audit (package.json); optional where
+# npm is missing, in which case that audit skips (or fails with REQUIRE_BROWSER=1).
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else echo "npm not found: the accessibility audit will not run"; fi
+
+install: $(STAMP) $(NODE_STAMP)
 
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
@@ -45,4 +53,4 @@ serve: install
 	$(VENV)/bin/gunicorn config.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2} --access-logfile -
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

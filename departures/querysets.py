@@ -2,7 +2,17 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+)
+from django.db.models.functions import Coalesce
 
 from people.dates import overlap_q
 
@@ -31,6 +41,35 @@ class DepartureQuerySet(models.QuerySet):
         month or year overlaps the range."""
         return self.filter(overlap_q("announced_on", "announced_precision", start, end))
 
+    def near(self, day: datetime.date, *, days: int):
+        """Departures announced within `days` days either side of `day`."""
+        delta = datetime.timedelta(days=days)
+        return self.filter(announced_on__range=(day - delta, day + delta))
+
+    def with_seniority(self, *values: str):
+        return self.filter(role__seniority__in=values)
+
+    def with_function(self, *values: str):
+        return self.filter(role__function__in=values)
+
+    def founders(self, is_founder: bool = True):
+        return self.filter(role__is_founder=is_founder)
+
+    def with_reason(self, *values: str):
+        return self.filter(reason__in=values)
+
+    def with_status(self, *values: str):
+        return self.filter(status__in=values)
+
+    def tagged(self, *slugs: str):
+        """Departures with any of the tags `slugs`; one row per departure."""
+        through = self.model.tags.through
+        return self.filter(
+            Exists(
+                through.objects.filter(departure_id=OuterRef("pk"), tag__slug__in=slugs)
+            )
+        )
+
     def likely_duplicates_of(
         self,
         *,
@@ -41,12 +80,10 @@ class DepartureQuerySet(models.QuerySet):
     ):
         """Departures of a person from an organization (names matched regardless
         of case) announced within `days` of `announced_on`."""
-        window = datetime.timedelta(days=days)
         return self.filter(
             role__person__name__iexact=" ".join(person_name.split()),
             role__organization__name__iexact=" ".join(organization_name.split()),
-            announced_on__range=(announced_on - window, announced_on + window),
-        )
+        ).near(announced_on, days=days)
 
     def reversed(self):
         return self.filter(reversed_on__isnull=False)
@@ -69,6 +106,25 @@ class DepartureQuerySet(models.QuerySet):
             | Q(context__icontains=text)
         )
 
+    def with_tenure(self):
+        """Annotate `tenure`, from the role's start to the departure (effective,
+        else announced); roles with no start date are left out."""
+        return self.filter(role__start_on__isnull=False).annotate(
+            tenure=ExpressionWrapper(
+                Coalesce("effective_on", "announced_on") - F("role__start_on"),
+                output_field=DurationField(),
+            )
+        )
+
+    def count_by(self, *fields: str):
+        """(*fields, count) rows, biggest first: one GROUP BY in the database."""
+        return (
+            self.order_by()
+            .values_list(*fields)
+            .annotate(n=Count("pk"))
+            .order_by("-n", *fields)
+        )
+
     def newest_first(self):
         return self.order_by("-announced_on", "-id")
 
@@ -85,8 +141,9 @@ class DepartureQuerySet(models.QuerySet):
             "tags",
             Prefetch(
                 "citations",
+                # Dated sources first, oldest first, on every database.
                 queryset=Citation.objects.select_related("source").order_by(
-                    "source__published_on", "id"
+                    F("source__published_on").asc(nulls_last=True), "id"
                 ),
             ),
         )

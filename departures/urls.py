@@ -11,4 +11,5 @@ urlpatterns = [
         views.DepartureDetailView.as_view(),
         name="detail",
     ),
+    path("about/", views.AboutView.as_view(), name="about"),
 ]

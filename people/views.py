@@ -1,21 +1,81 @@
-from django.db.models import Count, Prefetch, Q
+import datetime
+import string
+from dataclasses import replace
+
+from django import forms
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from departures.charts import bar_chart_svg, bars, period_counts
 from departures.models import Departure
+from departures.stats import describe_duration, median_tenure, summary
 from people.models import Organization, Person, Role
+
+LETTERS = list(string.ascii_uppercase)
+RECENT_DAYS = 365
+ORGANIZATION_TIMELINE_LENGTH = 50
+
+
+def timeline_url(**params) -> str:
+    """The timeline filtered by `params` (lists for repeated parameters)."""
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        query.setlist(name, value if isinstance(value, list) else [value])
+    return f"{reverse('departures:timeline')}?{query.urlencode()}"
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label="Search people", required=False, max_length=200)
+    letter = forms.ChoiceField(
+        choices=[("", "All")] + [(letter, letter) for letter in LETTERS],
+        required=False,
+    )
 
 
 class PersonListView(ListView):
     template_name = "people/person_list.html"
     paginate_by = 100
 
+    def get(self, request, *args, **kwargs):
+        self.form = PersonSearchForm(request.GET)
+        if not self.form.is_valid():
+            self.object_list = Person.objects.none()
+            context = self.get_context_data()
+            return self.render_to_response(context, status=400)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return Person.objects.annotate(
+        people = Person.objects.annotate(
             departure_count=Count(
                 "roles__departures",
                 filter=Q(roles__departures__published_at__isnull=False),
             )
         ).filter(departure_count__gt=0)
+        text = self.form.cleaned_data["q"].strip()
+        if text:
+            people = people.filter(name__icontains=text)
+        if letter := self.form.cleaned_data["letter"]:
+            # A range on lower(name), which people_person_name_ci_idx serves;
+            # istartswith would compile to UPPER(name) LIKE on PostgreSQL.
+            after = chr(ord(letter.lower()) + 1)
+            people = people.annotate(name_lower=Lower("name")).filter(
+                name_lower__gte=letter.lower(), name_lower__lt=after
+            )
+        return people.order_by("name", "id")
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            form=self.form,
+            letters=LETTERS,
+            query=query.urlencode(),
+            **kwargs,
+        )
 
 
 class PersonDetailView(DetailView):
@@ -32,13 +92,53 @@ class PersonDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            departures=Departure.objects.published()
+        departures = list(
+            Departure.objects.published()
             .for_person(self.object)
             .with_related()
-            .oldest_first(),
+            .oldest_first()
+        )
+        left = {}
+        for departure in departures:
+            left.setdefault(departure.role_id, departure)
+        # In order of start; a role with no known start sits where it ended.
+        roles = sorted(
+            ((role, left.get(role.pk)) for role in self.object.roles.all()),
+            key=lambda pair: (
+                pair[0].start_on
+                or pair[0].end_on
+                or (pair[1].announced_on if pair[1] else datetime.date.max)
+            ),
+        )
+        sources = {}
+        for departure in departures:
+            for citation in departure.citations.all():
+                sources.setdefault(citation.source.pk, citation.source)
+        return super().get_context_data(
+            roles=roles,
+            departures=departures,
+            destinations=[d for d in departures if d.destination_id],
+            sources=sorted(
+                sources.values(),
+                key=lambda s: (s.published_on is None, s.published_on, s.pk),
+            ),
             **kwargs,
         )
+
+
+def _count_of(queryset, outer: str):
+    """A correlated subquery counting `queryset` rows per outer row."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{outer: OuterRef("pk")})
+            .order_by()
+            .values(outer)
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
 
 
 class OrganizationListView(ListView):
@@ -46,15 +146,26 @@ class OrganizationListView(ListView):
     paginate_by = 100
 
     def get_queryset(self):
+        self.since = timezone.localdate() - datetime.timedelta(days=RECENT_DAYS)
+        # One join and one GROUP BY: both counts follow the same path, so
+        # neither multiplies the other.
+        published = Q(roles__departures__published_at__isnull=False)
         return (
             Organization.objects.annotate(
-                departure_count=Count(
+                recent=Count(
                     "roles__departures",
-                    filter=Q(roles__departures__published_at__isnull=False),
-                )
+                    filter=published
+                    & Q(roles__departures__announced_on__gte=self.since),
+                ),
+                total=Count("roles__departures", filter=published),
             )
-            .filter(departure_count__gt=0)
-            .order_by("-departure_count", "name")
+            .filter(total__gt=0)
+            .order_by("-recent", "-total", "name")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            since=self.since, recent_days=RECENT_DAYS, **kwargs
         )
 
 
@@ -63,10 +174,47 @@ class OrganizationDetailView(DetailView):
     model = Organization
 
     def get_context_data(self, **kwargs):
+        organization = self.object
+        slug = organization.slug
+        left = Departure.objects.published().for_organization(organization)
+        chart = bars(period_counts(left), unit="year")
+        chart.bars[:] = [
+            replace(
+                bar,
+                href=timeline_url(
+                    organization=slug, **{"from": bar.start, "to": bar.end}
+                ),
+            )
+            for bar in chart.bars
+        ]
+        went_to = [
+            (name, n, timeline_url(organization=slug, destination=dest))
+            for dest, name, n in left.filter(destination__isnull=False).count_by(
+                "destination__slug", "destination__name"
+            )
+        ]
+        came_from = [
+            (name, n, timeline_url(organization=source, destination=slug))
+            for source, name, n in Departure.objects.published()
+            .to_destination(organization)
+            .count_by("role__organization__slug", "role__organization__name")
+        ]
         return super().get_context_data(
-            departures=Departure.objects.published()
-            .for_organization(self.object)
-            .with_related()
-            .newest_first(),
+            totals=summary(left),
+            departures=left.with_related().newest_first()[
+                :ORGANIZATION_TIMELINE_LENGTH
+            ],
+            timeline_length=ORGANIZATION_TIMELINE_LENGTH,
+            timeline_url=timeline_url(organization=slug),
+            chart=chart,
+            chart_svg=bar_chart_svg(
+                chart,
+                title=f"{organization.name}: departures per year",
+                width=360,
+                height=200,
+            ),
+            median_tenure=describe_duration(median_tenure(left)),
+            went_to=went_to,
+            came_from=came_from,
             **kwargs,
         )

@@ -20,7 +20,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+AXE = Path(os.environ.get("AXE_PATH", ROOT / "node_modules/axe-core/axe.min.js"))
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1440, "height": 1000}
 
@@ -91,3 +93,26 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core (from npm, see package.json) on a page; return violations."""
+    if not AXE.exists():
+        reason = f"axe-core not found at {AXE} (run `make install` with npm)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+
+    def run(page) -> list[dict]:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            """async () => await axe.run(document, {
+                runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa",
+                                                "best-practice"]},
+                resultTypes: ["violations"],
+            })"""
+        )
+        return result["violations"]
+
+    return run

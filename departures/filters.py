@@ -1,0 +1,195 @@
+"""The filter contract of DESIGN.md, once, for every view that lists departures.
+
+The timeline, the CSV, the JSON API, the feed and the embed all take these
+parameters; their names are a public interface.
+"""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+
+from departures.models import Departure
+from people.dates import PartialDate
+from people.models import Role
+
+SORTS = {"newest": "Newest first", "oldest": "Oldest first"}
+REVERSED = {
+    "include": "Include reversed",
+    "exclude": "Exclude reversed",
+    "only": "Only reversed",
+}
+FOUNDER = {"true": "Founder", "false": "Not a founder"}
+
+
+class SlugListField(forms.Field):
+    """Repeatable slugs: `?organization=openai&organization=anthropic`.
+
+    Any well-formed text is accepted; a slug that names nothing simply matches
+    nothing.
+    """
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        slugs = []
+        for item in value:
+            item = str(item).strip()
+            ProhibitNullCharactersValidator()(item)
+            if len(item) > 200:
+                raise ValidationError("A slug is at most 200 characters.")
+            if item and item not in slugs:
+                slugs.append(item)
+        return slugs
+
+
+class PartialDateField(forms.CharField):
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, cleaned to a PartialDate."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
+class SlugListFilter(django_filters.Filter):
+    field_class = SlugListField
+
+
+class PartialDateFilter(django_filters.Filter):
+    field_class = PartialDateField
+
+
+class PageFilter(django_filters.Filter):
+    """Validated here so that a bad page is a 400 like any bad filter;
+    pagination itself happens in the view."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "error_messages", {"invalid": "A page is a whole number: 1, 2, …"}
+        )
+        super().__init__(min_value=1, max_value=10**9, **kwargs)
+
+    def filter(self, qs, value):
+        return qs
+
+
+class DepartureFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start.start > end.end:
+            self.add_error("to", "“To” is before “from”.")
+        return cleaned
+
+
+class DepartureFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search", method="filter_q", max_length=200, strip=True
+    )
+    organization = SlugListFilter(label="Organization", method="filter_organization")
+    seniority = django_filters.MultipleChoiceFilter(
+        label="Seniority", choices=Role.Seniority.choices, method="filter_seniority"
+    )
+    function = django_filters.MultipleChoiceFilter(
+        label="Function", choices=Role.Function.choices, method="filter_function"
+    )
+    founder = django_filters.ChoiceFilter(
+        label="Founder", choices=list(FOUNDER.items()), method="filter_founder"
+    )
+    reason = django_filters.MultipleChoiceFilter(
+        label="Reason", choices=Departure.Reason.choices, method="filter_reason"
+    )
+    tag = SlugListFilter(label="Theme", method="filter_tag")
+    status = django_filters.MultipleChoiceFilter(
+        label="Status", choices=Departure.Status.choices, method="filter_status"
+    )
+    destination = SlugListFilter(label="Went to", method="filter_destination")
+    # `from` is a Python keyword: it is added to base_filters below.
+    to = PartialDateFilter(label="To", method="filter_to")
+    reversed = django_filters.ChoiceFilter(
+        label="Reversed", choices=list(REVERSED.items()), method="filter_reversed"
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort", choices=list(SORTS.items()), method="filter_sort"
+    )
+    page = PageFilter(label="Page")
+
+    # Parameters that choose what is shown, not which departures match.
+    NOT_FILTERS = frozenset({"sort", "page"})
+
+    class Meta:
+        model = Departure
+        fields = []
+        form = DepartureFilterForm
+
+    def filter_queryset(self, queryset, *, without=()):
+        """Apply every valid parameter except those named in `without`."""
+        for name, value in self.form.cleaned_data.items():
+            if name not in without:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.for_organization(*value)
+
+    def filter_seniority(self, queryset, name, value):
+        return queryset.with_seniority(*value)
+
+    def filter_function(self, queryset, name, value):
+        return queryset.with_function(*value)
+
+    def filter_founder(self, queryset, name, value):
+        return queryset.founders(value == "true")
+
+    def filter_reason(self, queryset, name, value):
+        return queryset.with_reason(*value)
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.tagged(*value)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_status(*value)
+
+    def filter_destination(self, queryset, name, value):
+        return queryset.to_destination(*value)
+
+    def filter_from(self, queryset, name, value):
+        return queryset.between(start=value.start)
+
+    def filter_to(self, queryset, name, value):
+        return queryset.between(end=value.end)
+
+    def filter_reversed(self, queryset, name, value):
+        if value == "exclude":
+            return queryset.not_reversed()
+        if value == "only":
+            return queryset.reversed()
+        return queryset
+
+    def filter_sort(self, queryset, name, value):
+        if value == "oldest":
+            return queryset.oldest_first()
+        return queryset.newest_first()
+
+
+DepartureFilterSet.base_filters["from"] = PartialDateFilter(
+    label="From", method="filter_from"
+)
+# Keep the contract's order: `from` before `to`.
+DepartureFilterSet.base_filters.move_to_end("to")
+for _name in ("reversed", "sort", "page"):
+    DepartureFilterSet.base_filters.move_to_end(_name)

@@ -1,0 +1,40 @@
+"""Figures about a selection of departures, computed in the database."""
+
+import datetime
+
+from django.db.models import Count, Q
+
+
+def median_tenure(queryset) -> datetime.timedelta | None:
+    """The median time in role of the leavers in `queryset`, or None without
+    data. Two queries whatever the size: a count, then the middle row(s)."""
+    with_tenure = queryset.with_tenure().order_by("tenure", "pk")
+    count = with_tenure.count()
+    if not count:
+        return None
+    middle = list(
+        with_tenure.values_list("tenure", flat=True)[(count - 1) // 2 : count // 2 + 1]
+    )
+    return sum(middle, datetime.timedelta()) / len(middle)
+
+
+def summary(queryset) -> dict[str, int]:
+    """Totals of a selection: all, involuntary, undisclosed, reversed."""
+    return queryset.order_by().aggregate(
+        total=Count("pk"),
+        involuntary=Count("pk", filter=Q(is_involuntary=True)),
+        undisclosed=Count("pk", filter=Q(reason="undisclosed")),
+        reversed=Count("pk", filter=Q(reversed_on__isnull=False)),
+    )
+
+
+def describe_duration(duration: datetime.timedelta | None) -> str:
+    """“3.4 years”, “8 months”, “12 days”; “not enough data” for None."""
+    if duration is None:
+        return "not enough data"
+    days = duration.days
+    if days >= 365:
+        return f"{days / 365.25:.1f} years"
+    if days >= 61:
+        return f"{round(days / 30.44)} months"
+    return f"{days} day{'' if days == 1 else 's'}"
