@@ -7,6 +7,8 @@ admin.site.site_header = "Departures administration"
 admin.site.site_title = "Departures admin"
 admin.site.index_title = "Editorial desk"
 
+handler400 = "departures.views.errors.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -5,7 +5,8 @@ from dataclasses import replace
 from django import forms
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
-from django.http import QueryDict
+from django.core.exceptions import BadRequest
+from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
@@ -28,6 +29,16 @@ def timeline_url(**params) -> str:
     return f"{reverse('departures:timeline')}?{query.urlencode()}"
 
 
+class PageParameterMixin:
+    """A bad or out-of-range `page` is the reader's mistake: 400, not 404."""
+
+    def paginate_queryset(self, queryset, page_size):
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404 as error:
+            raise BadRequest(error) from None
+
+
 class PersonSearchForm(forms.Form):
     q = forms.CharField(label="Search people", required=False, max_length=200)
     letter = forms.ChoiceField(
@@ -36,7 +47,7 @@ class PersonSearchForm(forms.Form):
     )
 
 
-class PersonListView(ListView):
+class PersonListView(PageParameterMixin, ListView):
     template_name = "people/person_list.html"
     paginate_by = 100
 
@@ -141,7 +152,7 @@ def _count_of(queryset, outer: str):
     )
 
 
-class OrganizationListView(ListView):
+class OrganizationListView(PageParameterMixin, ListView):
     template_name = "people/organization_list.html"
     paginate_by = 100
 

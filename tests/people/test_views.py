@@ -114,3 +114,19 @@ def test_openai_median_tenure_on_the_demo_data(client, demo_data):
     response = client.get("/organizations/openai/")
     assert response.context["median_tenure"].endswith("years")
     assert response.context["totals"]["total"] == 24
+
+
+@pytest.mark.parametrize("path", ["/people/", "/organizations/"])
+@pytest.mark.parametrize(
+    ("page", "problem"),
+    [("0", "less than 1"), ("abc", "not “last”"), ("99", "contains no results")],
+)
+def test_index_pages_answer_a_bad_page_with_400_and_say_why(
+    client, path, page, problem
+):
+    DepartureFactory()
+
+    response = client.get(path, {"page": page})
+
+    assert response.status_code == 400
+    assert problem in response.content.decode()
