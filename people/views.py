@@ -3,9 +3,9 @@ import string
 from dataclasses import replace
 
 from django import forms
+from django.core.exceptions import BadRequest
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
-from django.core.exceptions import BadRequest
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
