@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
 from departures.models import Departure
-from people.dates import PartialDate
+from people.dates import PartialDateField
 from people.models import Role
 
 SORTS = {"newest": "Newest first", "oldest": "Oldest first"}
@@ -45,19 +45,6 @@ class SlugListField(forms.Field):
             if item and item not in slugs:
                 slugs.append(item)
         return slugs
-
-
-class PartialDateField(forms.CharField):
-    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, cleaned to a PartialDate."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return PartialDate.parse(value)
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
 
 
 class SlugListFilter(django_filters.Filter):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from departures.importing import MAX_UPLOAD_BYTES
 from departures.models import Departure, Source, Tag
-from people.dates import PartialDate
+from people import dates
 from people.models import Role
 
 DATE_HELP = (
@@ -18,8 +18,8 @@ DATE_HELP = (
 NO_SOURCE = "A departure needs at least one source before it can be published."
 
 
-class PartialDateField(forms.CharField):
-    """A date typed at day, month or year precision, cleaned to a PartialDate."""
+class PartialDateField(dates.PartialDateField):
+    """A partial date in the admin's look, with the format spelled out."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", DATE_HELP)
@@ -28,15 +28,6 @@ class PartialDateField(forms.CharField):
             "widget", AdminTextInputWidget(attrs={"placeholder": "YYYY-MM-DD"})
         )
         super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        try:
-            return PartialDate.parse(value)
-        except ValueError as error:
-            raise ValidationError(str(error), code="invalid") from None
 
 
 def _name_input(datalist: str) -> forms.TextInput:

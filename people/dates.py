@@ -12,6 +12,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -146,3 +148,17 @@ def precision_constraint(field: str, precision_field: str, *, name: str):
         ),
         name=name,
     )
+
+
+class PartialDateField(forms.CharField):
+    """A form field for `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, cleaned to a PartialDate."""
+
+    def clean(self, value):
+        # Parse after CharField's own checks, which apply to the text.
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
