@@ -8,7 +8,12 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from departures.normalization import normalize_url
-from departures.querysets import DepartureQuerySet, SourceQuerySet
+from departures.querysets import (
+    CitationQuerySet,
+    DepartureQuerySet,
+    SourceQuerySet,
+    TagQuerySet,
+)
 from people.dates import PRECISION_HELP, PartialDate, Precision, precision_constraint
 from people.models import Organization, Person, Role
 
@@ -20,6 +25,7 @@ class Tag(models.Model):
     slug = models.SlugField(max_length=100, db_index=False)
     description = models.TextField(blank=True)
 
+    objects = TagQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -381,6 +387,7 @@ class Citation(models.Model):
         help_text="The passage of the source that backs this departure, verbatim.",
     )
 
+    objects = CitationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

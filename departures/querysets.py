@@ -149,16 +149,30 @@ class DepartureQuerySet(models.QuerySet):
         )
 
 
+class TagQuerySet(models.QuerySet):
+    def public(self):
+        """Tags on a published departure."""
+        return self.filter(Exists(_published().filter(tags=OuterRef("pk"))))
+
+
 class SourceQuerySet(models.QuerySet):
-    def search(self, text: str):
-        text = (text or "").strip()
-        if not text:
-            return self
+    def public(self):
+        """Sources cited by a published departure."""
         return self.filter(
-            Q(url__icontains=text)
-            | Q(title__icontains=text)
-            | Q(publisher__icontains=text)
+            Exists(_published().filter(citations__source=OuterRef("pk")))
         )
+
+
+class CitationQuerySet(models.QuerySet):
+    def public(self):
+        """Citations, and so their quotes, of published departures."""
+        return self.filter(Exists(_published().filter(pk=OuterRef("departure"))))
+
+
+def _published():
+    from departures.models import Departure  # models import this module
+
+    return Departure.objects.published()
 
 
 def _in(field: str, values: Iterable) -> Q:

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from people.dates import PRECISION_HELP, PartialDate, Precision, precision_constraint
+from people.querysets import OrganizationQuerySet, PersonQuerySet, RoleQuerySet
 
 wikidata_validator = RegexValidator(
     r"^Q[1-9][0-9]*$", "A Wikidata id is Q followed by digits, e.g. Q7407093."
@@ -52,6 +53,7 @@ class Organization(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OrganizationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -103,6 +105,7 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -189,6 +192,7 @@ class Role(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RoleQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,0 +1,43 @@
+"""Reads of people, organizations and roles, as chainable queryset verbs.
+
+`public()` is the one rule for what readers may see (docs: README, "What is
+public"): a person, organization or role is public only through a published
+departure that shows it. Published-ness itself is `DepartureQuerySet.published()`;
+the departures model is looked up through the app registry because the
+dependency between the apps runs departures → people.
+"""
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Exists, OuterRef
+
+
+def published_departures():
+    """`Departure.objects.published()`, without importing the departures app."""
+    return apps.get_model("departures", "Departure").objects.published()
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People who left in, or succeeded to, a published departure."""
+        departures = published_departures()
+        return self.filter(
+            Exists(departures.filter(role__person=OuterRef("pk")))
+            | Exists(departures.filter(successor=OuterRef("pk")))
+        )
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def public(self):
+        """Organizations left in, or gone to by, a published departure."""
+        departures = published_departures()
+        return self.filter(
+            Exists(departures.filter(role__organization=OuterRef("pk")))
+            | Exists(departures.filter(destination=OuterRef("pk")))
+        )
+
+
+class RoleQuerySet(models.QuerySet):
+    def public(self):
+        """Roles a published departure left."""
+        return self.filter(Exists(published_departures().filter(role=OuterRef("pk"))))
