@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from departures.normalization import normalize_url
-from departures.querysets import DepartureQuerySet, SourceQuerySet
+from departures.querysets import DepartureQuerySet, SourceQuerySet, TagQuerySet
 from people.dates import PRECISION_HELP, PartialDate, Precision, precision_constraint
 from people.models import Organization, Person, Role
 
@@ -21,6 +21,8 @@ class Tag(models.Model):
     description = models.TextField(blank=True)
 
     history = HistoricalRecords()
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -39,7 +41,7 @@ class Tag(models.Model):
 
     def clean(self):
         super().clean()
-        clash = Tag.objects.filter(name__iexact=self.name.strip()).exclude(pk=self.pk)
+        clash = Tag.objects.named(self.name).exclude(pk=self.pk)
         if self.name and clash.exists():
             raise ValidationError({"name": "A tag with this name already exists."})
 

@@ -8,8 +8,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from departures.merging import organization_merge, person_merge
 from people.models import Organization, Person, Role
-from people.services import organization_merge, person_merge
 
 
 class MergeMixin:
