@@ -188,6 +188,11 @@ class DepartureAdmin(SimpleHistoryAdmin):
                 name="departures_departure_import",
             ),
             path(
+                "import/template.csv",
+                view(admin_views.import_template),
+                name="departures_departure_import_template",
+            ),
+            path(
                 "data-quality/",
                 view(admin_views.data_quality),
                 name="departures_departure_data_quality",

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,7 +18,12 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
 from departures.forms import ImportUploadForm, LogDepartureForm
-from departures.importing import COLUMNS, SOURCE_COLUMNS, import_departures
+from departures.importing import (
+    COLUMNS,
+    SOURCE_COLUMNS,
+    import_departures,
+    template_csv,
+)
 from departures.models import Departure
 from departures.permissions import can_publish
 from departures.quality import run_checks
@@ -199,11 +204,13 @@ def import_csv(request, *, model_admin):
     elif request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            text = form.cleaned_data["file"]
+            data = form.cleaned_data["file"]
             report = import_departures(
-                text, dry_run=True, actor=request.user, can_publish=publisher
+                data, dry_run=True, actor=request.user, can_publish=publisher
             )
             if report.ok:
+                # A file without errors is UTF-8 through and through.
+                text = data.decode("utf-8-sig")
                 payload = signing.dumps(text, salt=IMPORT_SALT, compress=True)
     return TemplateResponse(
         request,
@@ -220,6 +227,16 @@ def import_csv(request, *, model_admin):
             source_columns=SOURCE_COLUMNS.items(),
         ),
     )
+
+
+@require_GET
+def import_template(request, *, model_admin):
+    """Every column of the import, with one example row from the demo data."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="departures-template.csv"'
+    return response
 
 
 @require_GET

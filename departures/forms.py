@@ -143,10 +143,8 @@ class ImportUploadForm(forms.Form):
             raise ValidationError(
                 f"The file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB."
             )
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError("The file is not UTF-8 text.") from None
+        # Bytes: the import reports each line that is not UTF-8 by its number.
+        return upload.read()
 
 
 class DepartureAdminForm(forms.ModelForm):

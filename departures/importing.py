@@ -16,6 +16,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -258,6 +259,21 @@ def parse_row(row: dict[str, str], line: int) -> dict:
     kwargs["sources"] = [s for f in sources if (s := f.source_input())]
     kwargs["_duplicates"] = [d for d in form.duplicates if d != form.recorded]
     return kwargs
+
+
+DEMO_CSV = Path(__file__).resolve().parent / "demo" / "departures.csv"
+
+
+def template_csv() -> str:
+    """A CSV with every column (one source) and the first demo row as example."""
+    columns = list(COLUMNS) + [f"source1_{name}" for name in SOURCE_COLUMNS]
+    with DEMO_CSV.open(encoding="utf-8") as demo:
+        example = next(csv.DictReader(demo))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(example)
+    return out.getvalue()
 
 
 def decode(data: bytes) -> tuple[str, list[RowError]]:

@@ -4,20 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_merge_redirects'),
+        ("people", "0002_merge_redirects"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalrole',
-            name='seniority',
-            field=models.CharField(choices=[('board', 'Board'), ('c_suite', 'C-suite'), ('vp', 'Vice president'), ('head', 'Head'), ('lead', 'Lead'), ('staff', 'Staff')], default='c_suite', help_text='Board: a board seat. C-suite: chief officers, CEO, president. VP: vice presidents. Head: heads of a team or area. Lead: team leads. Staff: individual contributors.', max_length=10),
+            model_name="historicalrole",
+            name="seniority",
+            field=models.CharField(
+                choices=[
+                    ("board", "Board"),
+                    ("c_suite", "C-suite"),
+                    ("vp", "Vice president"),
+                    ("head", "Head"),
+                    ("lead", "Lead"),
+                    ("staff", "Staff"),
+                ],
+                default="c_suite",
+                help_text="Board: a board seat. C-suite: chief officers, CEO, president. VP: vice presidents. Head: heads of a team or area. Lead: team leads. Staff: individual contributors.",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='role',
-            name='seniority',
-            field=models.CharField(choices=[('board', 'Board'), ('c_suite', 'C-suite'), ('vp', 'Vice president'), ('head', 'Head'), ('lead', 'Lead'), ('staff', 'Staff')], default='c_suite', help_text='Board: a board seat. C-suite: chief officers, CEO, president. VP: vice presidents. Head: heads of a team or area. Lead: team leads. Staff: individual contributors.', max_length=10),
+            model_name="role",
+            name="seniority",
+            field=models.CharField(
+                choices=[
+                    ("board", "Board"),
+                    ("c_suite", "C-suite"),
+                    ("vp", "Vice president"),
+                    ("head", "Head"),
+                    ("lead", "Lead"),
+                    ("staff", "Staff"),
+                ],
+                default="c_suite",
+                help_text="Board: a board seat. C-suite: chief officers, CEO, president. VP: vice presidents. Head: heads of a team or area. Lead: team leads. Staff: individual contributors.",
+                max_length=10,
+            ),
         ),
     ]

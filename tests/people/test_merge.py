@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from departures.merging import organization_merge, person_merge
 from departures.models import Citation, Departure
 from people.models import Organization, OrganizationRedirect, Person, PersonRedirect
-from departures.merging import organization_merge, person_merge
 from tests.factories import (
     CitationFactory,
     DepartureFactory,
