@@ -189,7 +189,8 @@ class ImportRowForm(DepartureInputForm):
 
     published = forms.NullBooleanField(required=False)
 
-    def __init__(self, row: dict[str, str]):
+    def __init__(self, row: dict[str, str], *, cache: dict | None = None):
+        self.cache = cache
         data, self.omitted = {}, set()
         for name in self.base_fields:
             raw = (row.get(INPUT_COLUMNS.get(name, name)) or "").strip()
@@ -237,14 +238,14 @@ def _source_forms(row: dict[str, str]) -> list[ImportSourceForm]:
     return forms_
 
 
-def parse_row(row: dict[str, str], line: int) -> dict:
+def parse_row(row: dict[str, str], line: int, *, cache: dict | None = None) -> dict:
     """Turn one CSV row into keyword arguments for `departure_record`.
 
     Raises RowInvalid with every error of the row."""
     errors = []
     if row.get(None):
         errors.append(RowError(line, "", "This line has more cells than the header."))
-    form = ImportRowForm(row)
+    form = ImportRowForm(row, cache=cache)
     sources = _source_forms(row)
     for bound in (form, *sources):
         if not bound.is_valid():
@@ -354,7 +355,7 @@ def import_departures(
             for line, row in _read(text, report):
                 report.rows += 1
                 try:
-                    kwargs = parse_row(row, line)
+                    kwargs = parse_row(row, line, cache=cache)
                 except RowInvalid as invalid:
                     report.errors.extend(invalid.errors)
                     continue

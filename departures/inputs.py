@@ -20,6 +20,7 @@ from departures.models import Departure, Source
 from departures.services import UNSET, SourceInput
 from people import dates
 from people.models import Organization, Person, Role
+from people.querysets import squash
 
 DATE_HELP = (
     "YYYY-MM-DD for an exact day; YYYY-MM when only the month is known; YYYY for "
@@ -207,18 +208,27 @@ class DepartureInputForm(_ModelFields):
             self._find_existing(cleaned)
         return cleaned
 
+    # An import shares the cache of the get-or-create helpers across its rows.
+    cache: dict | None = None
+
+    def _named(self, model, name: str):
+        key = (model, squash(name).casefold())
+        if self.cache is not None and key in self.cache:
+            return self.cache[key]
+        return model.objects.named(name).order_by("id").first()
+
     def _find_existing(self, cleaned) -> None:
         """The role and departure recording would reuse, and likely duplicates."""
-        person = Person.objects.named(cleaned["person"]).order_by("id").first()
-        organization = Organization.objects.named(cleaned["organization"]).first()
+        person = self._named(Person, cleaned["person"])
+        organization = self._named(Organization, cleaned["organization"])
         if person is None or organization is None:
             return
         self.existing_role = (
             Role.objects.filter(
                 person=person,
                 organization=organization,
-                title__iexact=" ".join(cleaned["role_title"].split()),
             )
+            .titled(cleaned["role_title"])
             .order_by("id")
             .first()
         )

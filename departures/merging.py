@@ -86,9 +86,8 @@ def person_merge(
     for loser in losers:
         for role in loser.roles.select_related("organization").order_by("id"):
             twin = (
-                survivor.roles.filter(
-                    organization=role.organization, title__iexact=role.title
-                )
+                survivor.roles.filter(organization=role.organization)
+                .titled(role.title)
                 .order_by("id")
                 .first()
             )
@@ -128,7 +127,8 @@ def organization_merge(
     for loser in losers:
         for role in loser.roles.select_related("person").order_by("id"):
             twin = (
-                survivor.roles.filter(person=role.person, title__iexact=role.title)
+                survivor.roles.filter(person=role.person)
+                .titled(role.title)
                 .order_by("id")
                 .first()
             )

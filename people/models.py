@@ -7,7 +7,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from people.dates import PRECISION_HELP, PartialDate, Precision, precision_constraint
-from people.querysets import OrganizationQuerySet, PersonQuerySet
+from people.querysets import OrganizationQuerySet, PersonQuerySet, RoleQuerySet
 
 wikidata_validator = RegexValidator(
     r"^Q[1-9][0-9]*$", "A Wikidata id is Q followed by digits, e.g. Q7407093."
@@ -174,6 +174,8 @@ class Role(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+
+    objects = RoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["person__name", "start_on", "id"]

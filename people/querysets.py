@@ -24,3 +24,9 @@ class PersonQuerySet(NamedQuerySet):
 
 class OrganizationQuerySet(NamedQuerySet):
     pass
+
+
+class RoleQuerySet(models.QuerySet):
+    def titled(self, title: str):
+        """Roles whose title is `title`, whitespace squashed, regardless of case."""
+        return self.filter(title__iexact=squash(title))

@@ -179,7 +179,7 @@ def role_get_or_create(
     if role is None:
         role = (
             Role.objects.filter(person=person, organization=organization)
-            .filter(title__iexact=title)
+            .titled(title)
             .order_by("id")
             .first()
         )
