@@ -49,7 +49,7 @@ LOG_FIELDSETS = [
     ("What next", {"fields": ["destination", "destination_title", "successor"]}),
     ("Disputed", {"fields": ["is_disputed", "disputed_note"]}),
     ("Reversed", {"fields": ["reversed_on", "reversal_note"]}),
-    ("Record", {"fields": ["status", "tags", "new_tags"]}),
+    ("Record", {"fields": ["status", "tags", "new_tags", "confirm_names"]}),
 ]
 SOURCE_FIELDSET = {
     "fields": [
@@ -102,7 +102,9 @@ def log_departure(request, *, model_admin):
 
     fieldsets = [list(fs) for fs in LOG_FIELDSETS]
     if publisher:
-        fieldsets[-1][1] = {"fields": ["status", "tags", "new_tags", "publish"]}
+        fieldsets[-1][1] = {
+            "fields": ["status", "tags", "new_tags", "confirm_names", "publish"]
+        }
     adminform = helpers.AdminForm(form, fieldsets, {}, model_admin=model_admin)
     source_forms = [
         helpers.AdminForm(f, [(f"Source {n}", SOURCE_FIELDSET)], {})

@@ -13,11 +13,21 @@ from django.utils.html import format_html
 from departures.importing import MAX_UPLOAD_BYTES
 from departures.inputs import DepartureInputForm, SourceForm
 from departures.models import Departure, Tag
+from departures.quality import near_names
 from departures.services import SourceInput
+from people.models import Organization, Person
 
 NO_SOURCE = "A departure needs at least one source before it can be published."
 # An error of departure_record about a source: source2_url.
 _SOURCE_ARG = re.compile(r"^source(\d+)_(\w+)$")
+
+# The name inputs checked against near names, with the model they name.
+NAME_INPUTS = {
+    "person": Person,
+    "organization": Organization,
+    "destination": Organization,
+    "successor": Person,
+}
 
 SourceFormSet = forms.formset_factory(SourceForm, extra=2, max_num=10)
 
@@ -48,6 +58,11 @@ class LogDepartureForm(DepartureInputForm):
     )
     # Sent by the "Save anyway" button shown with the likely duplicates.
     confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    confirm_names = forms.BooleanField(
+        label="Keep the names as typed",
+        required=False,
+        help_text="Tick to create the new name even though a similar one exists.",
+    )
 
     def __init__(self, data=None, *args, can_publish: bool = False, **kwargs):
         if data is not None and "_addsource" in data:
@@ -80,6 +95,8 @@ class LogDepartureForm(DepartureInputForm):
         ]
         publish = cleaned.pop("publish", False)
         confirmed = cleaned.pop("confirm_duplicate", False)
+        if not cleaned.pop("confirm_names", False):
+            self._did_you_mean(cleaned)
         cleaned["published"] = True if publish else None
         if publish and self.sources.is_valid() and not self.source_inputs():
             self.add_error("publish", NO_SOURCE + " Add one below.")
@@ -107,6 +124,21 @@ class LogDepartureForm(DepartureInputForm):
                 "(see the likely duplicates).",
             )
         return cleaned
+
+    def _did_you_mean(self, cleaned) -> None:
+        """Ask before creating a name close to one already recorded."""
+        for name, model in NAME_INPUTS.items():
+            if name in self.errors or not cleaned.get(name):
+                continue
+            near = near_names(model, cleaned[name])
+            if near:
+                self.add_error(
+                    name,
+                    "Did you mean "
+                    + " or ".join(f"“{other}”" for other in near[:3])
+                    + "? Type it as recorded, or tick “Keep the names as typed” "
+                    "to create a new one.",
+                )
 
     def source_inputs(self) -> list[SourceInput]:
         return [

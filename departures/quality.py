@@ -10,7 +10,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from departures.models import Departure
@@ -159,6 +159,29 @@ def _near(a: str, b: str) -> bool:
     if same_rest and (first_a.startswith(first_b) or first_b.startswith(first_a)):
         return True
     return difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_NAME_RATIO
+
+
+def near_names(model, name: str) -> list[str]:
+    """Names of `model` records close to `name` but not equal to it.
+
+    The test the duplicate checks use ("Open AI" and "OpenAI", "Okonkwo Hale"
+    and "Okonkwo-Hale"), against the records sharing its first letters or its
+    last word."""
+    drop = _ORG_SUFFIXES if model is Organization else frozenset()
+    normal = normalize_name(name, drop=drop)
+    if not normal or model.objects.named(name).exists():
+        return []
+    words = name.split()
+    candidates = model.objects.filter(
+        Q(name__istartswith=name.strip()[:3]) | Q(name__icontains=words[-1][-4:])
+    ).values_list("name", flat=True)
+    return sorted(
+        {
+            other
+            for other in candidates[:500]
+            if (b := normalize_name(other, drop=drop)) and _near(normal, b)
+        }
+    )
 
 
 def _duplicate_names(model, drop=frozenset()) -> list[Issue]:

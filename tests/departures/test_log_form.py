@@ -378,3 +378,29 @@ def test_log_form_records_successor_dispute_and_reversal(client, editor):
     assert departure.role.start_on.year == 2020
     assert departure.is_disputed and departure.disputed_note
     assert str(departure.reversed_on) == "2025-05-01"
+
+
+@pytest.mark.parametrize(
+    ("field", "recorded", "typed"),
+    [
+        ("organization", "OpenAI", "Open AI"),
+        ("person", "Marguerite Okonkwo-Hale", "Marguerite Okonkwo Hale"),
+    ],
+)
+def test_a_name_close_to_a_recorded_one_asks_did_you_mean(
+    client, editor, field, recorded, typed
+):
+    model = Organization if field == "organization" else Person
+    model.objects.create(name=recorded, slug="recorded")
+    client.force_login(editor)
+
+    asked = client.post(URL, log_data(**{field: typed}))
+
+    assert asked.status_code == 200
+    assert f"Did you mean “{recorded}”?" in asked.content.decode()
+    assert not Departure.objects.exists()
+
+    confirmed = client.post(URL, log_data(**{field: typed}, confirm_names="on"))
+
+    assert confirmed.status_code == 302
+    assert model.objects.filter(name=typed).exists()
