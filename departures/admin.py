@@ -114,12 +114,7 @@ class DepartureAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["role"]}),
         (
             "When",
-            {
-                "fields": [
-                    ("announced_on", "announced_precision"),
-                    ("effective_on", "effective_precision"),
-                ]
-            },
+            {"fields": ["announced", "effective"]},
         ),
         (
             "Why",

@@ -11,12 +11,18 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from departures.importing import MAX_UPLOAD_BYTES
-from departures.inputs import DepartureInputForm, SourceForm
+from departures.inputs import (
+    DATE_HELP,
+    DepartureInputForm,
+    PartialDateField,
+    SourceForm,
+)
 from departures.models import Departure, Tag
 from departures.quality import near_names
 from departures.services import SourceInput
 from people.models import Organization, Person
 
+PARTIAL_DATES = ("announced", "effective")
 NO_SOURCE = "A departure needs at least one source before it can be published."
 # An error of departure_record about a source: source2_url.
 _SOURCE_ARG = re.compile(r"^source(\d+)_(\w+)$")
@@ -180,7 +186,18 @@ class ImportUploadForm(forms.Form):
 
 
 class DepartureAdminForm(forms.ModelForm):
-    """The change form. Publication is never a plain field: see PublisherForm."""
+    """The change form. Publication is never a plain field: see PublisherForm.
+
+    Dates are typed as in the log form (YYYY, YYYY-MM or YYYY-MM-DD); each
+    fills its two columns, the first day and the precision."""
+
+    announced = PartialDateField(
+        help_text="When the departure became public. " + DATE_HELP
+    )
+    effective = PartialDateField(
+        required=False,
+        help_text="When the person actually left, if known. " + DATE_HELP,
+    )
 
     class Meta:
         model = Departure
@@ -188,10 +205,6 @@ class DepartureAdminForm(forms.ModelForm):
         # publish service, for users who hold the publish permission.
         fields = [
             "role",
-            "announced_on",
-            "announced_precision",
-            "effective_on",
-            "effective_precision",
             "reason",
             "is_involuntary",
             "stated_reason",
@@ -206,6 +219,34 @@ class DepartureAdminForm(forms.ModelForm):
             "reversal_note",
             "tags",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in PARTIAL_DATES:
+                value = getattr(self.instance, name)
+                self.initial.setdefault(name, value.isoformat() if value else "")
+
+    def _post_clean(self):
+        # Fill the two columns of each date before the model validates them.
+        for name in PARTIAL_DATES:
+            if name in self.cleaned_data:
+                value = self.cleaned_data[name]
+                setattr(self.instance, f"{name}_on", value.start if value else None)
+                setattr(
+                    self.instance, f"{name}_precision", value.precision if value else ""
+                )
+        super()._post_clean()
+
+    def _update_errors(self, errors):
+        # The model names its date columns; the form has one field for both.
+        if hasattr(errors, "error_dict"):
+            for name in PARTIAL_DATES:
+                for column in (f"{name}_on", f"{name}_precision"):
+                    if column in errors.error_dict:
+                        errors.error_dict.setdefault(name, [])
+                        errors.error_dict[name] += errors.error_dict.pop(column)
+        super()._update_errors(errors)
 
 
 class PublisherDepartureForm(DepartureAdminForm):
