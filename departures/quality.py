@@ -10,7 +10,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from departures.models import Departure
@@ -60,6 +60,22 @@ def published_without_sources() -> list[Issue]:
     )
     return [
         Issue(str(d), _change_url(d), "Add a source or unpublish") for d in departures
+    ]
+
+
+def roles_starting_after_departure() -> list[Issue]:
+    """Departures announced before the role they leave began: a date is wrong."""
+    departures = Departure.objects.filter(
+        role__start_on__gt=F("announced_on")
+    ).select_related("role__person", "role__organization")
+    return [
+        Issue(
+            str(d),
+            _change_url(d),
+            "Correct the role's start or the departure's dates",
+            note=f"role began {d.role.start}, departure announced {d.announced}",
+        )
+        for d in departures
     ]
 
 
@@ -268,6 +284,12 @@ CHECKS = [
         "Overlapping roles of one person at one organization",
         "Known periods that overlap, or the same title recorded twice.",
         overlapping_roles,
+    ),
+    (
+        "role-starts-after-departure",
+        "Role starting after its departure",
+        "The role began after the departure was announced.",
+        roles_starting_after_departure,
     ),
     (
         "effective-far-from-announced",
