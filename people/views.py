@@ -1,3 +1,10 @@
+"""Public pages of people and organizations.
+
+Dependencies run one way, departures → people; this module, which composes
+both apps' data into one page, is the one documented exception (and the merge
+actions of people/admin.py, which call departures/merging.py).
+"""
+
 import datetime
 import string
 from dataclasses import replace
