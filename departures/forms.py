@@ -110,6 +110,10 @@ class LogDepartureForm(DepartureInputForm):
             # An existing role is reused as it is; its details here are for new ones.
             for name in ("seniority", "function", "is_founder"):
                 cleaned.pop(name, None)
+            # Dates left empty keep the role's stored ones.
+            for name in ("role_start", "role_end"):
+                if cleaned.get(name) is None:
+                    cleaned.pop(name, None)
         if self.recorded is not None:
             # Saving would overwrite that record with this form's blanks.
             self.add_error(

@@ -404,3 +404,21 @@ def test_a_name_close_to_a_recorded_one_asks_did_you_mean(
 
     assert confirmed.status_code == 302
     assert model.objects.filter(name=typed).exists()
+
+
+def test_reusing_a_role_keeps_its_start_date_when_none_is_typed(client, editor):
+    role = RoleFactory(
+        person__name="Nadia Newcomer",
+        organization__name="Brand New Labs",
+        title="Chief Technology Officer",
+        start_on="2019-01-01",
+        start_precision="year",
+    )
+    client.force_login(editor)
+
+    response = client.post(URL, log_data())
+
+    assert response.status_code == 302
+    role.refresh_from_db()
+    assert str(role.start_on) == "2019-01-01"
+    assert Departure.objects.get().role == role
