@@ -61,7 +61,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "people.middleware.MergedRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,6 +89,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrency on SQLite: with WAL, readers never wait for a writer (an
+    # import); IMMEDIATE takes the write lock when a transaction begins, so two
+    # writers queue (up to `timeout` seconds) instead of failing midway with
+    # "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+    if os.environ.get("DJANGO_SQLITE_TEST_FILE"):
+        # Tests of concurrency need a database file: in memory there is no WAL.
+        DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

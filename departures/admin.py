@@ -5,13 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
 
 from departures import admin_views
 from departures.forms import NO_SOURCE, DepartureAdminForm, PublisherDepartureForm
 from departures.models import Citation, Departure, Source, Tag
 from departures.permissions import can_publish
 from departures.services import departure_publish, departure_unpublish
+from people.history import HistoryAdmin
 
 
 class PublishedFilter(admin.SimpleListFilter):
@@ -69,7 +69,7 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(Departure)
-class DepartureAdmin(SimpleHistoryAdmin):
+class DepartureAdmin(HistoryAdmin):
     list_display = [
         "person",
         "role_title",
@@ -114,12 +114,7 @@ class DepartureAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["role"]}),
         (
             "When",
-            {
-                "fields": [
-                    ("announced_on", "announced_precision"),
-                    ("effective_on", "effective_precision"),
-                ]
-            },
+            {"fields": ["announced", "effective"]},
         ),
         (
             "Why",
@@ -186,6 +181,11 @@ class DepartureAdmin(SimpleHistoryAdmin):
                 "import/",
                 view(admin_views.import_csv),
                 name="departures_departure_import",
+            ),
+            path(
+                "import/template.csv",
+                view(admin_views.import_template),
+                name="departures_departure_import_template",
             ),
             path(
                 "data-quality/",
@@ -308,7 +308,7 @@ class DepartureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["__str__", "publisher", "kind", "published_on", "url"]
     list_filter = ["kind"]
@@ -318,7 +318,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(HistoryAdmin):
     list_display = ["source", "departure"]
     list_select_related = [
         "source",
@@ -335,7 +335,7 @@ class CitationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(SimpleHistoryAdmin):
+class TagAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -10,24 +10,24 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
-from departures.forms import (
-    NO_SOURCE,
-    ImportUploadForm,
-    LogDepartureForm,
-    SourceFormSet,
+from departures.forms import ImportUploadForm, LogDepartureForm
+from departures.importing import (
+    COLUMNS,
+    SOURCE_COLUMNS,
+    import_departures,
+    template_csv,
 )
-from departures.importing import COLUMNS, SOURCE_COLUMNS, import_departures
 from departures.models import Departure
 from departures.permissions import can_publish
 from departures.quality import run_checks
-from departures.services import SourceInput, departure_record
+from departures.services import departure_record
 from people.models import Organization, Person, Role
 
 LOG_FIELDSETS = [
@@ -40,28 +40,28 @@ LOG_FIELDSETS = [
                 "role_title",
                 ("seniority", "function"),
                 "is_founder",
+                "role_start",
             ]
         },
     ),
     ("When", {"fields": ["announced", "effective"]}),
     ("Why", {"fields": ["reason", "is_involuntary", "stated_reason", "context"]}),
-    ("What next", {"fields": ["destination", "destination_title"]}),
-    ("Record", {"fields": ["status", "tags", "new_tags"]}),
+    ("What next", {"fields": ["destination", "destination_title", "successor"]}),
+    ("Disputed", {"fields": ["is_disputed", "disputed_note"]}),
+    ("Reversed", {"fields": ["reversed_on", "reversal_note"]}),
+    ("Record", {"fields": ["status", "tags", "new_tags", "confirm_names"]}),
 ]
 SOURCE_FIELDSET = {
-    "fields": ["url", ("title", "publisher"), ("published", "kind"), "quote"]
+    "fields": [
+        "url",
+        ("title", "publisher"),
+        ("published", "kind"),
+        "quote",
+        "archived_url",
+    ]
 }
 IMPORT_SALT = "departures.admin.import"
 IMPORT_MAX_AGE = 60 * 60
-# Model fields named by departure_record's validation errors, as log-form fields.
-_LOG_FIELDS = {
-    "announced_on": "announced",
-    "announced_precision": "announced",
-    "effective_on": "effective",
-    "effective_precision": "effective",
-    "title": "role_title",
-    "name": None,
-}
 
 
 def _context(model_admin, request, title: str, **extra) -> dict:
@@ -76,92 +76,35 @@ def _context(model_admin, request, title: str, **extra) -> dict:
     }
 
 
-def _existing_role(person_name: str, organization_name: str, title: str):
-    """The role departure_record would reuse, if any."""
-    person = Person.objects.filter(name__iexact=" ".join(person_name.split()))
-    organization = Organization.objects.filter(
-        name__iexact=" ".join(organization_name.split())
-    )
-    return (
-        Role.objects.filter(
-            person=person.order_by("id").first(),
-            organization=organization.first(),
-            title__iexact=" ".join(title.split()),
-        )
-        .order_by("id")
-        .first()
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def log_departure(request, *, model_admin):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     publisher = can_publish(request.user)
-    duplicates = None
     if request.method == "POST":
         form = LogDepartureForm(request.POST, can_publish=publisher)
-        sources = SourceFormSet(request.POST, prefix="source")
-        if form.is_valid() & sources.is_valid():
-            data = form.cleaned_data
-            source_inputs = [
-                SourceInput(
-                    url=s["url"],
-                    title=s["title"].strip(),
-                    publisher=s["publisher"].strip(),
-                    published=s["published"],
-                    kind=s["kind"],
-                    quote=s["quote"].strip(),
+        if form.is_valid():
+            try:
+                departure = departure_record(
+                    **form.cleaned_data,
+                    sources=form.source_inputs(),
+                    actor=request.user,
                 )
-                for s in sources.cleaned_data
-                if s.get("url")
-            ]
-            if data.get("publish") and not source_inputs:
-                form.add_error("publish", NO_SOURCE + " Add one below.")
-            duplicates = list(
-                Departure.objects.likely_duplicates_of(
-                    person_name=data["person"],
-                    organization_name=data["organization"],
-                    announced_on=data["announced"].start,
-                )
-                .select_related("role__person", "role__organization")
-                .order_by("announced_on")
-            )
-            role = _existing_role(
-                data["person"], data["organization"], data["role_title"]
-            )
-            recorded = next(
-                (
-                    d
-                    for d in duplicates
-                    if d.role == role and d.announced_on == data["announced"].start
-                ),
-                None,
-            )
-            if recorded is not None:
-                # Saving would overwrite that record with this form's blanks.
-                form.add_error(
-                    None,
-                    format_html(
-                        'This departure is already recorded: <a href="{}">{}</a>. '
-                        "Open it to add your source or correct it.",
-                        reverse(
-                            "admin:departures_departure_change", args=[recorded.pk]
-                        ),
-                        str(recorded),
-                    ),
-                )
-            if not form.errors and (not duplicates or data["confirm_duplicate"]):
-                departure = _record(request, form, source_inputs)
-                if departure is not None:
-                    return _logged(model_admin, request, departure)
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                return _logged(model_admin, request, departure)
     else:
         form = LogDepartureForm(can_publish=publisher)
-        sources = SourceFormSet(prefix="source")
+    sources = form.sources
+    duplicates = getattr(form, "duplicates", None)
+    recorded = getattr(form, "recorded", None)
 
     fieldsets = [list(fs) for fs in LOG_FIELDSETS]
     if publisher:
-        fieldsets[-1][1] = {"fields": ["status", "tags", "new_tags", "publish"]}
+        fieldsets[-1][1] = {
+            "fields": ["status", "tags", "new_tags", "confirm_names", "publish"]
+        }
     adminform = helpers.AdminForm(form, fieldsets, {}, model_admin=model_admin)
     source_forms = [
         helpers.AdminForm(f, [(f"Source {n}", SOURCE_FIELDSET)], {})
@@ -178,8 +121,8 @@ def log_departure(request, *, model_admin):
             form=form,
             sources=sources,
             source_forms=source_forms,
-            duplicates=duplicates,
-            already_recorded=bool(form.is_bound and form.non_field_errors()),
+            duplicates=[recorded] if recorded else duplicates,
+            already_recorded=recorded is not None,
             can_publish=publisher,
             errors=helpers.AdminErrorList(form, [sources]),
             media=model_admin.media + form.media,
@@ -198,53 +141,6 @@ def _autocomplete(app_label: str, model_name: str, field_name: str) -> str:
         reverse("admin:autocomplete")
         + f"?app_label={app_label}&model_name={model_name}&field_name={field_name}"
     )
-
-
-def _record(request, form, source_inputs):
-    data = form.cleaned_data
-    role = _existing_role(data["person"], data["organization"], data["role_title"])
-    # An existing role is reused as it is; the form's role details are for new ones.
-    role_details = (
-        {
-            "seniority": role.seniority,
-            "function": role.function,
-            "is_founder": role.is_founder,
-        }
-        if role
-        else {
-            "seniority": data["seniority"],
-            "function": data["function"],
-            "is_founder": data["is_founder"],
-        }
-    )
-    try:
-        return departure_record(
-            person=data["person"],
-            organization=data["organization"],
-            role_title=data["role_title"],
-            **role_details,
-            announced=data["announced"],
-            effective=data["effective"],
-            reason=data["reason"],
-            is_involuntary=data["is_involuntary"],
-            stated_reason=data["stated_reason"],
-            context=data["context"],
-            destination=data["destination"] or None,
-            destination_title=data["destination_title"],
-            status=data["status"],
-            tags=form.tag_names(),
-            sources=source_inputs,
-            published=True if data.get("publish") else None,
-            actor=request.user,
-        )
-    except ValidationError as error:
-        for field, messages_ in getattr(
-            error, "message_dict", {"": error.messages}
-        ).items():
-            target = _LOG_FIELDS.get(field, field)
-            for message in messages_:
-                form.add_error(target if target in form.fields else None, message)
-        return None
 
 
 def _logged(model_admin, request, departure: Departure):
@@ -266,10 +162,11 @@ def log_roles(request, *, model_admin):
     """The roles a person already holds at an organization, for the log form."""
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    person = " ".join(request.GET.get("person", "").split())
-    organization = " ".join(request.GET.get("organization", "").split())
     roles = Role.objects.filter(
-        person__name__iexact=person, organization__name__iexact=organization
+        person__in=Person.objects.named(request.GET.get("person", "")),
+        organization__in=Organization.objects.named(
+            request.GET.get("organization", "")
+        ),
     ).order_by("start_on", "id")
     return JsonResponse(
         {
@@ -309,11 +206,13 @@ def import_csv(request, *, model_admin):
     elif request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            text = form.cleaned_data["file"]
+            data = form.cleaned_data["file"]
             report = import_departures(
-                text, dry_run=True, actor=request.user, can_publish=publisher
+                data, dry_run=True, actor=request.user, can_publish=publisher
             )
             if report.ok:
+                # A file without errors is UTF-8 through and through.
+                text = data.decode("utf-8-sig")
                 payload = signing.dumps(text, salt=IMPORT_SALT, compress=True)
     return TemplateResponse(
         request,
@@ -330,6 +229,16 @@ def import_csv(request, *, model_admin):
             source_columns=SOURCE_COLUMNS.items(),
         ),
     )
+
+
+@require_GET
+def import_template(request, *, model_admin):
+    """Every column of the import, with one example row from the demo data."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="departures-template.csv"'
+    return response
 
 
 @require_GET

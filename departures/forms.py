@@ -2,116 +2,49 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
-from django.contrib.admin.widgets import AdminTextareaWidget, AdminTextInputWidget
+from django.contrib.admin.widgets import AdminTextInputWidget
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 
 from departures.importing import MAX_UPLOAD_BYTES
-from departures.models import Departure, Source, Tag
-from people import dates
-from people.models import Role
-
-DATE_HELP = (
-    "YYYY-MM-DD for an exact day; YYYY-MM when only the month is known; YYYY for "
-    "only the year. The precision is kept and shown."
+from departures.inputs import (
+    DATE_HELP,
+    DepartureInputForm,
+    PartialDateField,
+    SourceForm,
 )
+from departures.models import Departure, Tag
+from departures.quality import near_names
+from departures.services import SourceInput
+from people.models import Organization, Person
+
+PARTIAL_DATES = ("announced", "effective")
 NO_SOURCE = "A departure needs at least one source before it can be published."
+# An error of departure_record about a source: source2_url.
+_SOURCE_ARG = re.compile(r"^source(\d+)_(\w+)$")
+
+# The name inputs checked against near names, with the model they name.
+NAME_INPUTS = {
+    "person": Person,
+    "organization": Organization,
+    "destination": Organization,
+    "successor": Person,
+}
+
+SourceFormSet = forms.formset_factory(SourceForm, extra=2, max_num=10)
 
 
-class PartialDateField(dates.PartialDateField):
-    """A partial date in the admin's look, with the format spelled out."""
+class LogDepartureForm(DepartureInputForm):
+    """The log form: the input form, with tags to tick, publish and sources.
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", DATE_HELP)
-        kwargs.setdefault("max_length", 10)
-        kwargs.setdefault(
-            "widget", AdminTextInputWidget(attrs={"placeholder": "YYYY-MM-DD"})
-        )
-        super().__init__(**kwargs)
+    It owns its source formset; `is_valid()` covers both, and `cleaned_data`
+    is then exactly the keyword arguments of `departure_record` but `sources`
+    (see `source_inputs()`)."""
 
-
-def _name_input(datalist: str) -> forms.TextInput:
-    return AdminTextInputWidget(
-        attrs={"list": datalist, "autocomplete": "off", "class": "vTextField"}
-    )
-
-
-class LogDepartureForm(forms.Form):
-    person = forms.CharField(
-        max_length=200,
-        widget=_name_input("person-options"),
-        help_text="Start typing to pick an existing person (matched regardless of "
-        "case); a name not yet recorded creates a new person.",
-    )
-    organization = forms.CharField(
-        max_length=200,
-        widget=_name_input("organization-options"),
-        help_text="The organization left. Pick one or type a new name.",
-    )
-    role_title = forms.CharField(
-        label="Role title",
-        max_length=200,
-        widget=_name_input("role-options"),
-        help_text="The title as written, e.g. “Chief Technology Officer”. When the "
-        "person already holds this title at this organization, that role is "
-        "reused as it is, seniority, function and founder included.",
-    )
-    seniority = forms.ChoiceField(
-        choices=Role.Seniority.choices,
-        initial=Role.Seniority.C_SUITE,
-        help_text=Role._meta.get_field("seniority").help_text,
-    )
-    function = forms.ChoiceField(
-        choices=Role.Function.choices,
-        initial=Role.Function.EXECUTIVE,
-        help_text=Role._meta.get_field("function").help_text,
-    )
-    is_founder = forms.BooleanField(
-        label="Founder",
-        required=False,
-        help_text=Role._meta.get_field("is_founder").help_text,
-    )
-    announced = PartialDateField(
-        help_text="When the departure became public. " + DATE_HELP
-    )
-    effective = PartialDateField(
-        required=False,
-        help_text="When the person actually left, if known. " + DATE_HELP,
-    )
-    reason = forms.ChoiceField(
-        choices=Departure.Reason.choices,
-        initial=Departure.Reason.UNDISCLOSED,
-        help_text=Departure._meta.get_field("reason").help_text,
-    )
-    is_involuntary = forms.BooleanField(
-        label="Involuntary",
-        required=False,
-        help_text=Departure._meta.get_field("is_involuntary").help_text,
-    )
-    stated_reason = forms.CharField(
-        required=False,
-        widget=AdminTextareaWidget(attrs={"rows": 3}),
-        help_text=Departure._meta.get_field("stated_reason").help_text,
-    )
-    context = forms.CharField(
-        required=False,
-        widget=AdminTextareaWidget(attrs={"rows": 3}),
-        help_text=Departure._meta.get_field("context").help_text,
-    )
-    destination = forms.CharField(
-        required=False,
-        max_length=200,
-        widget=_name_input("destination-options"),
-        help_text="Where they went next, if known. Pick or type a new name.",
-    )
-    destination_title = forms.CharField(
-        required=False, max_length=200, widget=AdminTextInputWidget()
-    )
-    status = forms.ChoiceField(
-        choices=Departure.Status.choices,
-        initial=Departure.Status.REPORTED,
-        help_text=Departure._meta.get_field("status").help_text,
-    )
     tags = forms.ModelMultipleChoiceField(
         queryset=Tag.objects.all(),
         required=False,
@@ -131,72 +64,112 @@ class LogDepartureForm(forms.Form):
     )
     # Sent by the "Save anyway" button shown with the likely duplicates.
     confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    confirm_names = forms.BooleanField(
+        label="Keep the names as typed",
+        required=False,
+        help_text="Tick to create the new name even though a similar one exists.",
+    )
 
-    def __init__(self, *args, can_publish: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, can_publish: bool = False, **kwargs):
+        if data is not None and "_addsource" in data:
+            # "Add another source": one more empty row, nothing saved.
+            data = data.copy()
+            total = "source-TOTAL_FORMS"
+            data[total] = str(int(data.get(total) or 0) + 1)
+        super().__init__(data, *args, **kwargs)
+        self.sources = SourceFormSet(data, prefix="source")
         if not can_publish:
             # Not rendered and not read: a tampered POST cannot publish.
             del self.fields["publish"]
 
+    def is_valid(self) -> bool:
+        if self.data and "_addsource" in self.data:
+            self.full_clean()
+            self.sources.is_valid()
+            return False
+        return super().is_valid() & self.sources.is_valid()
+
+    def clean_tags(self):
+        return [tag.name for tag in self.cleaned_data.get("tags") or []]
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("destination_title") and not cleaned.get("destination"):
-            self.add_error("destination", "Name the organization the title is at.")
-        return cleaned
-
-    def tag_names(self) -> list[str]:
-        names = [tag.name for tag in self.cleaned_data.get("tags") or []]
-        names += [
+        cleaned["tags"] = (cleaned.get("tags") or []) + [
             name.strip()
-            for name in self.cleaned_data.get("new_tags", "").split(";")
+            for name in cleaned.pop("new_tags", "").split(";")
             if name.strip()
         ]
-        return names
-
-
-class SourceForm(forms.Form):
-    url = forms.URLField(
-        label="URL",
-        max_length=600,
-        required=False,
-        assume_scheme="https",
-        widget=forms.URLInput(attrs={"class": "vURLField"}),
-        help_text=Source._meta.get_field("url").help_text,
-    )
-    title = forms.CharField(
-        required=False, max_length=300, widget=AdminTextInputWidget()
-    )
-    publisher = forms.CharField(
-        required=False,
-        max_length=200,
-        widget=AdminTextInputWidget(),
-        help_text=Source._meta.get_field("publisher").help_text,
-    )
-    published = PartialDateField(
-        label="Published", required=False, help_text="When the page was published."
-    )
-    kind = forms.ChoiceField(
-        choices=Source.Kind.choices,
-        initial=Source.Kind.PRESS,
-        help_text=Source._meta.get_field("kind").help_text,
-    )
-    quote = forms.CharField(
-        required=False,
-        widget=AdminTextareaWidget(attrs={"rows": 2}),
-        help_text="The passage that backs this departure, verbatim.",
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        filled = any(
-            cleaned.get(name) for name in ("title", "publisher", "published", "quote")
-        )
-        if filled and not cleaned.get("url") and "url" not in self.errors:
-            self.add_error("url", "A source needs its URL.")
+        publish = cleaned.pop("publish", False)
+        confirmed = cleaned.pop("confirm_duplicate", False)
+        if not cleaned.pop("confirm_names", False):
+            self._did_you_mean(cleaned)
+        cleaned["published"] = True if publish else None
+        if publish and self.sources.is_valid() and not self.source_inputs():
+            self.add_error("publish", NO_SOURCE + " Add one below.")
+        if self.existing_role is not None:
+            # An existing role is reused as it is; its details here are for new ones.
+            for name in ("seniority", "function", "is_founder"):
+                cleaned.pop(name, None)
+            # Dates left empty keep the role's stored ones.
+            for name in ("role_start", "role_end"):
+                if cleaned.get(name) is None:
+                    cleaned.pop(name, None)
+        if self.recorded is not None:
+            # Saving would overwrite that record with this form's blanks.
+            self.add_error(
+                None,
+                format_html(
+                    'This departure is already recorded: <a href="{}">{}</a>. '
+                    "Open it to add your source or correct it.",
+                    reverse(
+                        "admin:departures_departure_change", args=[self.recorded.pk]
+                    ),
+                    str(self.recorded),
+                ),
+            )
+        elif self.duplicates and not confirmed:
+            self.add_error(
+                None,
+                "Nothing was saved: this may be a departure already recorded "
+                "(see the likely duplicates).",
+            )
         return cleaned
 
+    def _did_you_mean(self, cleaned) -> None:
+        """Ask before creating a name close to one already recorded."""
+        for name, model in NAME_INPUTS.items():
+            if name in self.errors or not cleaned.get(name):
+                continue
+            near = near_names(model, cleaned[name])
+            if near:
+                self.add_error(
+                    name,
+                    "Did you mean "
+                    + " or ".join(f"“{other}”" for other in near[:3])
+                    + "? Type it as recorded, or tick “Keep the names as typed” "
+                    "to create a new one.",
+                )
 
-SourceFormSet = forms.formset_factory(SourceForm, extra=2, max_num=10)
+    def source_inputs(self) -> list[SourceInput]:
+        return [
+            source
+            for form in self.sources.forms
+            if (source := form.source_input()) is not None
+        ]
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Errors of the sources go to their row; the rest to the form's fields."""
+        for name, messages in getattr(
+            error, "message_dict", {"__all__": error.messages}
+        ).items():
+            match = _SOURCE_ARG.match(name)
+            if match and int(match[1]) <= len(self.sources.forms):
+                source = self.sources.forms[int(match[1]) - 1]
+                field = match[2] if match[2] in source.fields else None
+                for message in messages:
+                    source.add_error(field, message)
+            else:
+                super().add_service_error(ValidationError({name: messages}))
 
 
 class ImportUploadForm(forms.Form):
@@ -212,14 +185,23 @@ class ImportUploadForm(forms.Form):
             raise ValidationError(
                 f"The file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB."
             )
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError("The file is not UTF-8 text.") from None
+        # Bytes: the import reports each line that is not UTF-8 by its number.
+        return upload.read()
 
 
 class DepartureAdminForm(forms.ModelForm):
-    """The change form. Publication is never a plain field: see PublisherForm."""
+    """The change form. Publication is never a plain field: see PublisherForm.
+
+    Dates are typed as in the log form (YYYY, YYYY-MM or YYYY-MM-DD); each
+    fills its two columns, the first day and the precision."""
+
+    announced = PartialDateField(
+        help_text="When the departure became public. " + DATE_HELP
+    )
+    effective = PartialDateField(
+        required=False,
+        help_text="When the person actually left, if known. " + DATE_HELP,
+    )
 
     class Meta:
         model = Departure
@@ -227,10 +209,6 @@ class DepartureAdminForm(forms.ModelForm):
         # publish service, for users who hold the publish permission.
         fields = [
             "role",
-            "announced_on",
-            "announced_precision",
-            "effective_on",
-            "effective_precision",
             "reason",
             "is_involuntary",
             "stated_reason",
@@ -245,6 +223,34 @@ class DepartureAdminForm(forms.ModelForm):
             "reversal_note",
             "tags",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in PARTIAL_DATES:
+                value = getattr(self.instance, name)
+                self.initial.setdefault(name, value.isoformat() if value else "")
+
+    def _post_clean(self):
+        # Fill the two columns of each date before the model validates them.
+        for name in PARTIAL_DATES:
+            if name in self.cleaned_data:
+                value = self.cleaned_data[name]
+                setattr(self.instance, f"{name}_on", value.start if value else None)
+                setattr(
+                    self.instance, f"{name}_precision", value.precision if value else ""
+                )
+        super()._post_clean()
+
+    def _update_errors(self, errors):
+        # The model names its date columns; the form has one field for both.
+        if hasattr(errors, "error_dict"):
+            for name in PARTIAL_DATES:
+                for column in (f"{name}_on", f"{name}_precision"):
+                    if column in errors.error_dict:
+                        errors.error_dict.setdefault(name, [])
+                        errors.error_dict[name] += errors.error_dict.pop(column)
+        super()._update_errors(errors)
 
 
 class PublisherDepartureForm(DepartureAdminForm):

@@ -1,27 +1,37 @@
 """CSV import: one row per departure, with numbered source columns.
 
-Every row is parsed and recorded through `departure_record` inside one
-transaction; any error aborts the whole file and is reported by line number
-and column.
+Each row is bound to the log form's `DepartureInputForm` (sources to a
+`SourceForm` prefixed `sourceN`) and recorded through `departure_record`, all
+inside one transaction; every error of every row is reported by line and
+column, and any error aborts the whole file.
+
+A cell left empty, or a column left out, changes nothing on a record already
+stored; `-` alone in a cell clears the stored value on purpose.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 
+from departures.inputs import (
+    FALSE,
+    INPUT_NAMES,
+    REQUIRED,
+    TRUE,
+    DepartureInputForm,
+    SourceForm,
+)
 from departures.models import Citation, Departure, Source, Tag
-from departures.normalization import normalize_url
-from departures.services import SourceInput, departure_record
-from people.dates import PartialDate
+from departures.services import Change, departure_record
 from people.models import Organization, Person, Role
 
 COLUMNS = {
@@ -65,7 +75,6 @@ SOURCE_COLUMNS = {
 # The admin page carries the previewed file back in a form field, which must
 # stay under DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) once signed and compressed.
 MAX_UPLOAD_BYTES = 2_000_000
-REQUIRED = ("person", "organization", "role_title", "announced")
 _SOURCE_COLUMN = re.compile(r"^source(\d+)_(\w+)$")
 COUNTED = (Person, Organization, Role, Departure, Source, Citation, Tag)
 
@@ -82,12 +91,23 @@ class RowError:
 
 
 @dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+    def __str__(self):
+        return f"{self.label}: {self.old} → {self.new}"
+
+
+@dataclass
 class Outcome:
     """What a row did to one record: created, changed or reused it."""
 
     action: str
     kind: str
     label: str
+    fields: list[FieldChange] = field(default_factory=list)
 
 
 @dataclass
@@ -147,146 +167,161 @@ class RowInvalid(Exception):
         self.errors = errors
 
 
-def _bool(value: str, column: str, line: int) -> bool:
-    value = value.strip().lower()
-    if value in {"", "false", "no", "0"}:
-        return False
-    if value in {"true", "yes", "1"}:
-        return True
-    raise RowInvalid([RowError(line, column, f"“{value}” is not true or false.")])
+# A cell holding only this clears the stored value; an empty cell keeps it.
+CLEAR = "-"
+# Columns named otherwise than the input they feed.
+COLUMN_INPUTS = {
+    "founder": "is_founder",
+    "involuntary": "is_involuntary",
+    "disputed": "is_disputed",
+}
+INPUT_COLUMNS = {field: column for column, field in COLUMN_INPUTS.items()}
 
 
-def _optional_bool(value: str, column: str, line: int) -> bool | None:
-    return _bool(value, column, line) if value.strip() else None
+def column_of(name: str | None) -> str:
+    """The CSV column of an input or model field named in an error."""
+    name = INPUT_NAMES.get(name, name)
+    return INPUT_COLUMNS.get(name, name) if name else ""
 
 
-def _choice(value: str, choices, column: str, line: int, default: str) -> str:
-    value = value.strip() or default
-    if value not in choices.values:
-        allowed = ", ".join(choices.values)
-        raise RowInvalid(
-            [RowError(line, column, f"“{value}” is not one of: {allowed}.")]
-        )
-    return value
+class ImportRowForm(DepartureInputForm):
+    """One CSV row. Empty cells are left out (UNSET); `-` clears."""
+
+    published = forms.NullBooleanField(required=False)
+
+    def __init__(self, row: dict[str, str], *, cache: dict | None = None):
+        self.cache = cache
+        data, self.omitted = {}, set()
+        for name in self.base_fields:
+            raw = (row.get(INPUT_COLUMNS.get(name, name)) or "").strip()
+            if raw == CLEAR:
+                data[name] = ""
+            elif raw or name in REQUIRED:
+                data[name] = raw
+            else:
+                self.omitted.add(name)
+        super().__init__(data)
+        for name, input_field in self.fields.items():
+            # The cell as written, not a checkbox's idea of it.
+            input_field.widget = forms.TextInput()
+            if name in self.omitted:
+                input_field.required = False
+
+    def clean_published(self):
+        value = (self.data.get("published") or "").strip().lower()
+        if value and value not in TRUE | FALSE:
+            raise ValidationError(f"“{value[:50]}” is not true or false.")
+        return (value in TRUE) if value else None
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.omitted:
+            cleaned.pop(name, None)
+        return cleaned
 
 
-def parse_row(row: dict[str, str], line: int) -> dict:
-    """Turn one CSV row into keyword arguments for `departure_record`."""
-    errors: list[RowError] = []
+class ImportSourceForm(SourceForm):
+    prefix_separator = "_"
 
-    def get(column: str) -> str:
-        return (row.get(column) or "").strip()
 
-    def attempt(fn, *args):
-        try:
-            return fn(*args)
-        except RowInvalid as invalid:
-            errors.extend(invalid.errors)
-            return None
-
-    def partial(column: str) -> PartialDate | None:
-        if not get(column):
-            return None
-        try:
-            return PartialDate.parse(get(column))
-        except ValueError as error:
-            raise RowInvalid([RowError(line, column, str(error))]) from None
-
-    def full_date(column: str) -> datetime.date | None:
-        value = partial(column)
-        if value and value.precision != "day":
-            raise RowInvalid([RowError(line, column, "Use a full YYYY-MM-DD date.")])
-        return value.start if value else None
-
-    for column in REQUIRED:
-        if not get(column):
-            errors.append(RowError(line, column, "This column is required."))
-
-    kwargs = {
-        "person": get("person"),
-        "organization": get("organization"),
-        "role_title": get("role_title"),
-        "seniority": attempt(
-            _choice, get("seniority"), Role.Seniority, "seniority", line, "c_suite"
-        ),
-        "function": attempt(
-            _choice, get("function"), Role.Function, "function", line, "executive"
-        ),
-        "is_founder": attempt(_bool, get("founder"), "founder", line),
-        "role_start": attempt(partial, "role_start"),
-        "role_end": attempt(partial, "role_end"),
-        "announced": attempt(partial, "announced"),
-        "effective": attempt(partial, "effective"),
-        "reason": attempt(
-            _choice, get("reason"), Departure.Reason, "reason", line, "undisclosed"
-        ),
-        "is_involuntary": attempt(_bool, get("involuntary"), "involuntary", line),
-        "stated_reason": get("stated_reason"),
-        "context": get("context"),
-        "is_disputed": attempt(_bool, get("disputed"), "disputed", line),
-        "disputed_note": get("disputed_note"),
-        "destination": get("destination") or None,
-        "destination_title": get("destination_title"),
-        "successor": get("successor") or None,
-        "status": attempt(
-            _choice, get("status"), Departure.Status, "status", line, "reported"
-        ),
-        "reversed_on": attempt(full_date, "reversed_on"),
-        "reversal_note": get("reversal_note"),
-        "tags": [t.strip() for t in get("tags").split(";") if t.strip()],
-        "published": attempt(_optional_bool, get("published"), "published", line),
-    }
-
+def _source_forms(row: dict[str, str]) -> list[ImportSourceForm]:
     numbers = sorted(
         {int(m.group(1)) for key in row if key and (m := _SOURCE_COLUMN.match(key))}
     )
-    sources = []
+    forms_ = []
     for n in numbers:
-        prefix = f"source{n}_"
-        if not get(f"{prefix}url"):
-            if any(get(f"{prefix}{name}") for name in SOURCE_COLUMNS):
-                errors.append(RowError(line, f"{prefix}url", "A source needs its URL."))
-            continue
-        sources.append(
-            SourceInput(
-                url=get(f"{prefix}url"),
-                title=get(f"{prefix}title"),
-                publisher=get(f"{prefix}publisher"),
-                published=attempt(partial, f"{prefix}published"),
-                kind=attempt(
-                    _choice,
-                    get(f"{prefix}kind"),
-                    Source.Kind,
-                    f"{prefix}kind",
-                    line,
-                    "press",
-                ),
-                quote=get(f"{prefix}quote"),
-                archived_url=get(f"{prefix}archived_url"),
-            )
+        form = ImportSourceForm(
+            {k: (v or "").strip() for k, v in row.items() if k}, prefix=f"source{n}"
         )
-    kwargs["sources"] = sources
+        if any(form.data.get(form.add_prefix(name)) for name in SOURCE_COLUMNS):
+            forms_.append(form)
+    return forms_
+
+
+def parse_row(row: dict[str, str], line: int, *, cache: dict | None = None) -> dict:
+    """Turn one CSV row into keyword arguments for `departure_record`.
+
+    Raises RowInvalid with every error of the row."""
+    errors = []
+    if row.get(None):
+        errors.append(RowError(line, "", "This line has more cells than the header."))
+    form = ImportRowForm(row, cache=cache)
+    sources = _source_forms(row)
+    for bound in (form, *sources):
+        if not bound.is_valid():
+            for name, messages in bound.errors.items():
+                column = bound.add_prefix(name) if name != "__all__" else ""
+                if bound is form:
+                    column = column_of(name) if name != "__all__" else ""
+                errors += [RowError(line, column, m) for m in messages]
     if errors:
         raise RowInvalid(errors)
+    kwargs = dict(form.cleaned_data)
+    kwargs["sources"] = [s for f in sources if (s := f.source_input())]
+    kwargs["_duplicates"] = [d for d in form.duplicates if d != form.recorded]
     return kwargs
 
 
-def _read(text: str) -> Iterable[tuple[int, dict[str, str]]]:
+DEMO_CSV = Path(__file__).resolve().parent / "demo" / "departures.csv"
+
+
+def template_csv() -> str:
+    """A CSV with every column (one source) and the first demo row as example."""
+    columns = list(COLUMNS) + [f"source1_{name}" for name in SOURCE_COLUMNS]
+    with DEMO_CSV.open(encoding="utf-8") as demo:
+        example = next(csv.DictReader(demo))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(example)
+    return out.getvalue()
+
+
+def decode(data: bytes) -> tuple[str, list[RowError]]:
+    """`data` as text; each line that is not UTF-8 is an error, never a crash."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    lines, errors = [], []
+    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
+        try:
+            lines.append(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+        except UnicodeDecodeError:
+            errors.append(RowError(number, "", "This line is not UTF-8 text."))
+            lines.append(raw.decode("utf-8", errors="replace"))
+    return "".join(lines), errors
+
+
+def _read(text: str, report: ImportReport) -> Iterable[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text))
-    unknown = [
-        c
-        for c in reader.fieldnames or []
-        if c and c not in COLUMNS and not _SOURCE_COLUMN.match(c)
-    ]
-    if not reader.fieldnames:
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as error:
+        raise RowInvalid([RowError(1, "", f"Unreadable header: {error}.")]) from None
+    if not fieldnames:
         raise RowInvalid([RowError(1, "", "The file is empty.")])
+    unknown = [
+        c for c in fieldnames if c and c not in COLUMNS and not _SOURCE_COLUMN.match(c)
+    ]
     if unknown:
         raise RowInvalid(
-            [RowError(1, c, "Unknown column; see the column list.") for c in unknown]
+            [
+                RowError(1, c[:60], "Unknown column; see the column list.")
+                for c in unknown
+            ]
         )
     start = reader.line_num + 1
-    for row in reader:
-        yield start, row
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            report.rows += 1
+            report.errors.append(RowError(start, "", f"Unreadable line: {error}."))
+        else:
+            yield start, row
         start = reader.line_num + 1
 
 
@@ -295,7 +330,7 @@ class _Rollback(Exception):
 
 
 def import_departures(
-    text: str,
+    text: str | bytes,
     *,
     dry_run: bool = False,
     actor=None,
@@ -309,21 +344,36 @@ def import_departures(
     drafts and recorded ones keep their publication.
     """
     report = ImportReport(dry_run=dry_run)
+    if isinstance(text, bytes):
+        text, report.errors = decode(text)
     before = {
         model._meta.verbose_name_plural: model.objects.count() for model in COUNTED
     }
+    cache: dict = {}
     try:
         with transaction.atomic():
-            for line, row in _read(text):
+            for line, row in _read(text, report):
                 report.rows += 1
                 try:
-                    kwargs = parse_row(row, line)
+                    kwargs = parse_row(row, line, cache=cache)
                 except RowInvalid as invalid:
                     report.errors.extend(invalid.errors)
                     continue
+                duplicates = kwargs.pop("_duplicates")
+                if duplicates:
+                    report.warnings.append(
+                        RowError(
+                            line,
+                            "",
+                            "Likely duplicate of "
+                            + "; ".join(str(d) for d in duplicates)
+                            + " (same person and organization within 90 days). "
+                            "Check it is a different departure.",
+                        )
+                    )
                 if published is not None:
                     kwargs["published"] = published
-                if not can_publish and kwargs["published"] is not None:
+                if not can_publish and kwargs.get("published") is not None:
                     report.warnings.append(
                         RowError(
                             line,
@@ -333,16 +383,18 @@ def import_departures(
                         )
                     )
                     kwargs["published"] = None
-                marks = _history_marks()
+                changes: list[Change] = []
                 try:
                     with transaction.atomic():
-                        departure = departure_record(**kwargs, actor=actor)
+                        departure = departure_record(
+                            **kwargs, actor=actor, cache=cache, changes=changes
+                        )
                 except ValidationError as error:
+                    # Cached records may have been rolled back with the row.
+                    cache.clear()
                     report.errors.extend(_validation_errors(error, line))
                     continue
-                report.outcomes.append(
-                    _row_outcome(line, departure, kwargs["sources"], marks)
-                )
+                report.outcomes.append(_row_outcome(line, departure, changes))
             report.created = {
                 name: model.objects.count() - before[name]
                 for name, model in zip(before, COUNTED, strict=True)
@@ -353,67 +405,48 @@ def import_departures(
         report.errors.extend(invalid.errors)
     except _Rollback:
         pass
+    report.errors.sort(key=lambda error: error.line)
     return report
 
 
-def _history_marks() -> dict[type, int]:
-    """The newest history id of every imported model, before a row runs."""
-    return {
-        model: model.history.aggregate(newest=Max("history_id"))["newest"] or 0
-        for model in COUNTED
-    }
+def _value(obj, name: str, value) -> str:
+    """A stored value as an editor reads it: choice labels, not codes."""
+    if value in (None, ""):
+        return "(empty)"
+    field = obj._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
-def _row_outcome(
-    line: int, departure: Departure, sources: list[SourceInput], marks: dict
-) -> RowOutcome:
-    """Tell, from the history the row wrote, what it created, changed or reused."""
-    touched: dict[tuple[type, int], set[str]] = {}
-    for model, mark in marks.items():
-        for pk, kind in model.history.filter(history_id__gt=mark).values_list(
-            "id", "history_type"
-        ):
-            touched.setdefault((model, pk), set()).add(kind)
-
-    def action(obj, unchanged: str = "reused") -> str:
-        kinds = touched.get((type(obj), obj.pk), set())
-        return "created" if "+" in kinds else "changed" if "~" in kinds else unchanged
-
-    role = departure.role
-    records = [
-        ("person", role.person),
-        ("organization", role.organization),
-        ("role", role),
-        ("destination", departure.destination),
-        ("successor", departure.successor),
-    ]
-    urls = [normalize_url(source.url) for source in sources]
-    records += [("source", source) for source in Source.objects.filter(url__in=urls)]
-    records += [("tag", tag) for tag in departure.tags.all()]
-    outcomes = [Outcome(action(obj), kind, str(obj)) for kind, obj in records if obj]
-    outcomes.insert(0, Outcome(action(departure, "unchanged"), "departure", role.title))
-    return RowOutcome(line=line, departure=str(departure), outcomes=outcomes)
-
-
-# Model fields named in validation errors, as the CSV column that feeds them.
-_FIELD_COLUMNS = {
-    "announced_on": "announced",
-    "announced_precision": "announced",
-    "effective_on": "effective",
-    "effective_precision": "effective",
-    "start_on": "role_start",
-    "end_on": "role_end",
-    "title": "role_title",
-    "is_disputed": "disputed",
-    "__all__": "",
-}
+def _row_outcome(line: int, departure: Departure, changes: list[Change]) -> RowOutcome:
+    """What the row created, changed (field by field, old → new) or reused."""
+    outcomes = []
+    for change in changes:
+        fields = [
+            FieldChange(
+                str(change.obj._meta.get_field(name).verbose_name),
+                _value(change.obj, name, old),
+                _value(change.obj, name, new),
+            )
+            for name, (old, new) in change.fields.items()
+            if not name.endswith("_precision")
+        ]
+        action = change.action
+        if change.kind == "departure" and action == "reused":
+            action = "unchanged"
+        outcomes.append(Outcome(action, change.kind, str(change.obj), fields))
+    departure_first = sorted(outcomes, key=lambda o: o.kind != "departure")
+    return RowOutcome(line=line, departure=str(departure), outcomes=departure_first)
 
 
 def _validation_errors(error: ValidationError, line: int) -> list[RowError]:
     if hasattr(error, "error_dict"):
         return [
-            RowError(line, _FIELD_COLUMNS.get(column, column), message)
-            for column, messages in error.message_dict.items()
+            RowError(line, column_of(name), message)
+            for name, messages in error.message_dict.items()
             for message in messages
         ]
     return [RowError(line, "", message) for message in error.messages]

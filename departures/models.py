@@ -45,7 +45,7 @@ class Tag(models.Model):
 
     def clean(self):
         super().clean()
-        clash = Tag.objects.filter(name__iexact=self.name.strip()).exclude(pk=self.pk)
+        clash = Tag.objects.named(self.name).exclude(pk=self.pk)
         if self.name and clash.exists():
             raise ValidationError({"name": "A tag with this name already exists."})
 

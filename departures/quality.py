@@ -10,7 +10,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from departures.models import Departure
@@ -60,6 +60,22 @@ def published_without_sources() -> list[Issue]:
     )
     return [
         Issue(str(d), _change_url(d), "Add a source or unpublish") for d in departures
+    ]
+
+
+def roles_starting_after_departure() -> list[Issue]:
+    """Departures announced before the role they leave began: a date is wrong."""
+    departures = Departure.objects.filter(
+        role__start_on__gt=F("announced_on")
+    ).select_related("role__person", "role__organization")
+    return [
+        Issue(
+            str(d),
+            _change_url(d),
+            "Correct the role's start or the departure's dates",
+            note=f"role began {d.role.start}, departure announced {d.announced}",
+        )
+        for d in departures
     ]
 
 
@@ -161,6 +177,29 @@ def _near(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_NAME_RATIO
 
 
+def near_names(model, name: str) -> list[str]:
+    """Names of `model` records close to `name` but not equal to it.
+
+    The test the duplicate checks use ("Open AI" and "OpenAI", "Okonkwo Hale"
+    and "Okonkwo-Hale"), against the records sharing its first letters or its
+    last word."""
+    drop = _ORG_SUFFIXES if model is Organization else frozenset()
+    normal = normalize_name(name, drop=drop)
+    if not normal or model.objects.named(name).exists():
+        return []
+    words = name.split()
+    candidates = model.objects.filter(
+        Q(name__istartswith=name.strip()[:3]) | Q(name__icontains=words[-1][-4:])
+    ).values_list("name", flat=True)
+    return sorted(
+        {
+            other
+            for other in candidates[:500]
+            if (b := normalize_name(other, drop=drop)) and _near(normal, b)
+        }
+    )
+
+
 def _duplicate_names(model, drop=frozenset()) -> list[Issue]:
     """Pairs of records with the same or nearly the same name.
 
@@ -245,6 +284,12 @@ CHECKS = [
         "Overlapping roles of one person at one organization",
         "Known periods that overlap, or the same title recorded twice.",
         overlapping_roles,
+    ),
+    (
+        "role-starts-after-departure",
+        "Role starting after its departure",
+        "The role began after the departure was announced.",
+        roles_starting_after_departure,
     ),
     (
         "effective-far-from-announced",

@@ -15,6 +15,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from people.dates import overlap_q
+from people.models import Organization, Person
+from people.querysets import NamedQuerySet
 
 
 class DepartureQuerySet(models.QuerySet):
@@ -81,8 +83,8 @@ class DepartureQuerySet(models.QuerySet):
         """Departures of a person from an organization (names matched regardless
         of case) announced within `days` of `announced_on`."""
         return self.filter(
-            role__person__name__iexact=" ".join(person_name.split()),
-            role__organization__name__iexact=" ".join(organization_name.split()),
+            role__person__in=Person.objects.named(person_name),
+            role__organization__in=Organization.objects.named(organization_name),
         ).near(announced_on, days=days)
 
     def reversed(self):
@@ -149,7 +151,7 @@ class DepartureQuerySet(models.QuerySet):
         )
 
 
-class TagQuerySet(models.QuerySet):
+class TagQuerySet(NamedQuerySet):
     def public(self):
         """Tags on a published departure."""
         return self.filter(Exists(_published().filter(tags=OuterRef("pk"))))

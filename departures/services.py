@@ -14,7 +14,31 @@ from django.utils import timezone
 from departures.models import Citation, Departure, DepartureRedirect, Source, Tag
 from departures.normalization import normalize_url
 from people.dates import PartialDate
-from people.models import Organization, Person, Role, unique_slug
+from people.models import Organization, Person
+from people.services import (
+    Change,
+    named_get_or_create,
+    note_change,
+    organization_get_or_create,
+    partial_date_values,
+    person_get_or_create,
+    record_save,
+    record_update,
+    role_get_or_create,
+)
+
+
+class _Unset:
+    def __repr__(self):
+        return "UNSET"
+
+    def __bool__(self):
+        return False
+
+
+# "Not given": an existing record keeps its value, a new one takes the model's
+# default. The model fields' defaults are the only defaults of the write path.
+UNSET = _Unset()
 
 
 @dataclass(frozen=True)
@@ -23,114 +47,83 @@ class SourceInput:
     title: str = ""
     publisher: str = ""
     published: PartialDate | None = None
-    kind: str = Source.Kind.PRESS
+    kind: str = ""
     quote: str = ""
     archived_url: str = ""
     accessed_on: datetime.date | None = None
 
 
 def _save(obj: models.Model, actor: AbstractBaseUser | None) -> None:
-    obj.full_clean()
-    if actor is not None:
-        obj._history_user = actor  # read by django-simple-history
-    obj.save()
+    record_save(obj, actor=actor)
 
 
-def _update(obj: models.Model, values: dict, actor: AbstractBaseUser | None) -> bool:
+def _update(obj: models.Model, values: dict, actor: AbstractBaseUser | None) -> dict:
     """Set `values` on `obj` and save it only if something changed."""
-    changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
-    if not changed:
-        return False
-    for key, value in changed.items():
-        setattr(obj, key, value)
-    _save(obj, actor)
-    return True
+    return record_update(obj, values, actor=actor)
 
 
-def organization_get_or_create(
-    *, name: str, actor: AbstractBaseUser | None = None
-) -> Organization:
-    name = " ".join(name.split())
-    organization = Organization.objects.filter(name__iexact=name).first()
-    if organization is None:
-        organization = Organization(name=name, slug=unique_slug(Organization, name))
-        _save(organization, actor)
-    return organization
+def _keyed(name: str, error: ValidationError) -> ValidationError:
+    """`error`, named by the argument `name` whose value caused it."""
+    return ValidationError({name: error.messages})
 
 
-def person_get_or_create(*, name: str, actor: AbstractBaseUser | None = None) -> Person:
-    name = " ".join(name.split())
-    person = Person.objects.filter(name__iexact=name).order_by("id").first()
-    if person is None:
-        person = Person(name=name, slug=unique_slug(Person, name))
-        _save(person, actor)
-    return person
-
-
-def tag_get_or_create(*, name: str, actor: AbstractBaseUser | None = None) -> Tag:
-    name = " ".join(name.split())
-    tag = Tag.objects.filter(name__iexact=name).first()
-    if tag is None:
-        tag = Tag(name=name, slug=unique_slug(Tag, name))
-        _save(tag, actor)
-    return tag
+def tag_get_or_create(
+    *,
+    name: str,
+    actor: AbstractBaseUser | None = None,
+    cache: dict | None = None,
+    changes: list[Change] | None = None,
+) -> Tag:
+    return named_get_or_create(
+        Tag, name=name, actor=actor, cache=cache, changes=changes, kind="tag"
+    )
 
 
 def source_get_or_create(
-    *, source: SourceInput, actor: AbstractBaseUser | None = None
+    *,
+    source: SourceInput,
+    actor: AbstractBaseUser | None = None,
+    cache: dict | None = None,
+    changes: list[Change] | None = None,
 ) -> Source:
     """Find the source by normalized URL, filling in what it lacks; or create it."""
     url = normalize_url(source.url)
     values = {
         "title": source.title,
         "publisher": source.publisher,
-        "published_on": source.published.start if source.published else None,
-        "published_precision": source.published.precision if source.published else "",
+        **partial_date_values("published", source.published),
         "kind": source.kind,
         "archived_url": source.archived_url,
         "accessed_on": source.accessed_on,
     }
-    existing = Source.objects.filter(url=url).first()
-    if existing is None:
-        created = Source(url=url, **values)
-        _save(created, actor)
-        return created
     # Given values win; blanks never erase what an editor already entered.
-    _update(existing, {k: v for k, v in values.items() if v}, actor)
+    values = {k: v for k, v in values.items() if v}
+    key = (Source, url)
+    existing = cache.get(key) if cache is not None else None
+    if existing is None:
+        existing = Source.objects.filter(url=url).first()
+    if existing is None:
+        existing = Source(url=url, **values)
+        _save(existing, actor)
+        note_change(changes, "source", existing, created=True)
+    else:
+        changed = _update(existing, values, actor)
+        note_change(changes, "source", existing, fields=changed)
+    if cache is not None:
+        cache[key] = existing
     return existing
 
 
-def role_get_or_create(
-    *,
-    person: Person,
-    organization: Organization,
-    title: str,
-    seniority: str,
-    function: str,
-    is_founder: bool = False,
-    start: PartialDate | None = None,
-    end: PartialDate | None = None,
-    actor: AbstractBaseUser | None = None,
-) -> Role:
-    """Reuse the person's role with this title at this organization, or create it."""
-    title = " ".join(title.split())
-    values = {"seniority": seniority, "function": function, "is_founder": is_founder}
-    for name, value in (("start", start), ("end", end)):
-        if value is not None:
-            values[f"{name}_on"] = value.start
-            values[f"{name}_precision"] = value.precision
-    role = (
-        Role.objects.filter(person=person, organization=organization)
-        .filter(title__iexact=title)
-        .order_by("id")
-        .first()
-    )
-    if role is None:
-        role = Role(person=person, organization=organization, title=title, **values)
-        _save(role, actor)
-    else:
-        _update(role, values, actor)
-    return role
+def _get_or_create(arg: str, value, getter, **kwargs):
+    """A person or organization given by name or as itself, named `arg` in errors."""
+    if value is UNSET or value is None or not isinstance(value, str):
+        return value
+    if not value.strip():
+        return None
+    try:
+        return getter(name=value, kind=arg, **kwargs)
+    except ValidationError as error:
+        raise _keyed(arg, error) from None
 
 
 @transaction.atomic
@@ -140,81 +133,108 @@ def departure_record(
     organization: Organization | str,
     role_title: str,
     announced: PartialDate,
-    seniority: str = Role.Seniority.C_SUITE,
-    function: str = Role.Function.EXECUTIVE,
-    is_founder: bool = False,
-    role_start: PartialDate | None = None,
-    role_end: PartialDate | None = None,
-    effective: PartialDate | None = None,
-    reason: str = Departure.Reason.UNDISCLOSED,
-    is_involuntary: bool = False,
-    stated_reason: str = "",
-    context: str = "",
-    is_disputed: bool = False,
-    disputed_note: str = "",
-    destination: Organization | str | None = None,
-    destination_title: str = "",
-    successor: Person | str | None = None,
-    status: str = Departure.Status.REPORTED,
-    reversed_on: datetime.date | None = None,
-    reversal_note: str = "",
+    seniority: str = UNSET,
+    function: str = UNSET,
+    is_founder: bool = UNSET,
+    role_start: PartialDate | None = UNSET,
+    role_end: PartialDate | None = UNSET,
+    effective: PartialDate | None = UNSET,
+    reason: str = UNSET,
+    is_involuntary: bool = UNSET,
+    stated_reason: str = UNSET,
+    context: str = UNSET,
+    is_disputed: bool = UNSET,
+    disputed_note: str = UNSET,
+    destination: Organization | str | None = UNSET,
+    destination_title: str = UNSET,
+    successor: Person | str | None = UNSET,
+    status: str = UNSET,
+    reversed_on: datetime.date | None = UNSET,
+    reversal_note: str = UNSET,
     tags: Sequence[str] = (),
     sources: Sequence[SourceInput] = (),
     published: bool | None = None,
     actor: AbstractBaseUser | None = None,
+    cache: dict | None = None,
+    changes: list[Change] | None = None,
 ) -> Departure:
     """Record a departure, creating or reusing everything it refers to.
 
     People, organizations, tags and sources are matched by name or normalized
     URL regardless of case; the departure itself by its role and announced date,
-    so recording the same facts twice changes nothing. `published` True
-    publishes, False unpublishes, None leaves a recorded departure as it is
-    (a new one starts as a draft). Everything happens in one transaction.
+    so recording the same facts twice changes nothing. An argument left out
+    (UNSET) keeps the stored value of an existing record and takes the model's
+    default on a new one. `published` True publishes, False unpublishes, None
+    leaves a recorded departure as it is (a new one starts as a draft).
+    Everything happens in one transaction. Validation errors are named by the
+    argument at fault (`person`, `source2_url`, or a model field).
+
+    `cache` is shared by the rows of one import; `changes` collects what
+    happened to each record, for the import's preview.
     """
-    if isinstance(person, str):
-        person = person_get_or_create(name=person, actor=actor)
-    if isinstance(organization, str):
-        organization = organization_get_or_create(name=organization, actor=actor)
-    if isinstance(destination, str):
-        destination = (
-            organization_get_or_create(name=destination, actor=actor)
-            if destination.strip()
-            else None
+    found = {
+        arg: _get_or_create(
+            arg, value, getter, actor=actor, cache=cache, changes=changes
         )
-    if isinstance(successor, str):
-        successor = (
-            person_get_or_create(name=successor, actor=actor)
-            if successor.strip()
-            else None
+        for arg, value, getter in (
+            ("person", person, person_get_or_create),
+            ("organization", organization, organization_get_or_create),
+            ("destination", destination, organization_get_or_create),
+            ("successor", successor, person_get_or_create),
         )
-    role = role_get_or_create(
-        person=person,
-        organization=organization,
-        title=role_title,
-        seniority=seniority,
-        function=function,
-        is_founder=is_founder,
-        start=role_start,
-        end=role_end,
-        actor=actor,
-    )
+    }
+    person, organization = found["person"], found["organization"]
+
+    role_values = {
+        "seniority": seniority,
+        "function": function,
+        "is_founder": is_founder,
+    }
+    if role_start is not UNSET:
+        role_values.update(partial_date_values("start", role_start))
+    if role_end is not UNSET:
+        role_values.update(partial_date_values("end", role_end))
+    role_values = {k: v for k, v in role_values.items() if v is not UNSET}
+    try:
+        role = role_get_or_create(
+            person=person,
+            organization=organization,
+            title=role_title,
+            values=role_values,
+            actor=actor,
+            cache=cache,
+            changes=changes,
+        )
+    except ValidationError as error:
+        raise ValidationError(
+            {ROLE_ARGS.get(k, k): v for k, v in _message_dict(error).items()}
+        ) from None
+
     values = {
-        "announced_precision": announced.precision,
-        "effective_on": effective.start if effective else None,
-        "effective_precision": effective.precision if effective else "",
+        "effective": effective,
         "reason": reason,
-        "is_involuntary": is_involuntary or reason in Departure.ALWAYS_INVOLUNTARY,
-        "stated_reason": stated_reason.strip(),
-        "context": context.strip(),
+        "is_involuntary": is_involuntary,
+        "stated_reason": stated_reason,
+        "context": context,
         "is_disputed": is_disputed,
-        "disputed_note": disputed_note.strip(),
-        "destination": destination,
-        "destination_title": destination_title.strip(),
-        "successor": successor,
+        "disputed_note": disputed_note,
+        "destination": found["destination"],
+        "destination_title": destination_title,
+        "successor": found["successor"],
         "status": status,
         "reversed_on": reversed_on,
-        "reversal_note": reversal_note.strip(),
+        "reversal_note": reversal_note,
     }
+    values = {k: v for k, v in values.items() if v is not UNSET}
+    if "effective" in values:
+        values.update(partial_date_values("effective", values.pop("effective")))
+    for name in ("stated_reason", "context", "disputed_note", "reversal_note"):
+        if name in values:
+            values[name] = values[name].strip()
+    if "destination_title" in values:
+        values["destination_title"] = values["destination_title"].strip()
+    values["announced_precision"] = announced.precision
+
     departure = Departure.objects.filter(
         role=role, announced_on=announced.start
     ).first()
@@ -222,18 +242,38 @@ def departure_record(
         departure = Departure(
             role=role, announced_on=announced.start, created_by=actor, **values
         )
+        if departure.reason in Departure.ALWAYS_INVOLUNTARY:
+            departure.is_involuntary = True
         _save(departure, actor)
+        note_change(changes, "departure", departure, created=True)
     else:
-        _update(departure, values, actor)
+        reason_now = values.get("reason", departure.reason)
+        if reason_now in Departure.ALWAYS_INVOLUNTARY:
+            values["is_involuntary"] = True
+        # The one place the values of an existing departure are applied.
+        changed = _update(departure, values, actor)
+        note_change(changes, "departure", departure, fields=changed)
 
     tag_objects = [
-        tag_get_or_create(name=name, actor=actor) for name in tags if name.strip()
+        tag_get_or_create(name=name, actor=actor, cache=cache, changes=changes)
+        for name in tags
+        if name.strip()
     ]
     if {t.pk for t in tag_objects} - set(departure.tags.values_list("pk", flat=True)):
         departure.tags.add(*tag_objects)
 
-    for source_input in sources:
-        source = source_get_or_create(source=source_input, actor=actor)
+    for n, source_input in enumerate(sources, start=1):
+        try:
+            source = source_get_or_create(
+                source=source_input, actor=actor, cache=cache, changes=changes
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    f"source{n}_{SOURCE_ARGS.get(name, name)}": messages
+                    for name, messages in _message_dict(error).items()
+                }
+            ) from None
         citation = Citation.objects.filter(departure=departure, source=source).first()
         if citation is None:
             _save(
@@ -248,6 +288,24 @@ def departure_record(
     elif published is False:
         departure_unpublish(departure=departure, actor=actor)
     return departure
+
+
+# Model fields named by validation errors, as the argument that feeds them.
+SOURCE_ARGS = {"published_on": "published", "published_precision": "published"}
+ROLE_ARGS = {
+    "title": "role_title",
+    "start_on": "role_start",
+    "start_precision": "role_start",
+    "end_on": "role_end",
+    "end_precision": "role_end",
+    "__all__": "role_end",
+}
+
+
+def _message_dict(error: ValidationError) -> dict:
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"url": error.messages}
 
 
 def departure_publish(

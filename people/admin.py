@@ -6,10 +6,10 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from simple_history.admin import SimpleHistoryAdmin
 
+from departures.merging import organization_merge, person_merge
+from people.history import HistoryAdmin
 from people.models import Organization, Person, Role
-from people.services import organization_merge, person_merge
 
 
 class MergeMixin:
@@ -102,7 +102,7 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(MergeMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(MergeMixin, HistoryAdmin):
     merge_service = organization_merge
     actions = ["merge_selected"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -122,7 +122,7 @@ class OrganizationAdmin(MergeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(MergeMixin, SimpleHistoryAdmin):
+class PersonAdmin(MergeMixin, HistoryAdmin):
     merge_service = person_merge
     actions = ["merge_selected"]
     list_display = ["name", "slug", "wikidata_id", "updated_at"]
@@ -133,7 +133,7 @@ class PersonAdmin(MergeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(SimpleHistoryAdmin):
+class RoleAdmin(HistoryAdmin):
     list_display = [
         "person",
         "title",

@@ -4,7 +4,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from people.dates import PRECISION_HELP, PartialDate, Precision, precision_constraint
@@ -13,27 +12,6 @@ from people.querysets import OrganizationQuerySet, PersonQuerySet, RoleQuerySet
 wikidata_validator = RegexValidator(
     r"^Q[1-9][0-9]*$", "A Wikidata id is Q followed by digits, e.g. Q7407093."
 )
-
-
-def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80) -> str:
-    """Return a slug for `text` that no row of `model` uses yet."""
-    base = slugify(text)[:max_length].strip("-") or "item"
-    slug, n = base, 2
-    while _slug_taken(model, slug):
-        suffix = f"-{n}"
-        slug = f"{base[: max_length - len(suffix)]}{suffix}"
-        n += 1
-    return slug
-
-
-def _slug_taken(model: type[models.Model], slug: str) -> bool:
-    if model._default_manager.filter(slug=slug).exists():
-        return True
-    # A merged-away slug still redirects to its survivor; never hand it out again.
-    redirects = getattr(model, "redirects", None)
-    return redirects is not None and (
-        redirects.rel.related_model.objects.filter(old_slug=slug).exists()
-    )
 
 
 class Organization(models.Model):
@@ -56,6 +34,8 @@ class Organization(models.Model):
     objects = OrganizationQuerySet.as_manager()
     history = HistoricalRecords()
 
+    objects = OrganizationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -75,7 +55,7 @@ class Organization(models.Model):
 
     def clean(self):
         super().clean()
-        clash = Organization.objects.filter(name__iexact=self.name.strip())
+        clash = Organization.objects.named(self.name)
         if self.pk:
             clash = clash.exclude(pk=self.pk)
         if self.name and clash.exists():
@@ -107,6 +87,8 @@ class Person(models.Model):
 
     objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -159,6 +141,7 @@ class Role(models.Model):
     seniority = models.CharField(
         max_length=10,
         choices=Seniority,
+        default=Seniority.C_SUITE,
         help_text="Board: a board seat. C-suite: chief officers, CEO, president. "
         "VP: vice presidents. Head: heads of a team or area. Lead: team leads. "
         "Staff: individual contributors.",
@@ -194,6 +177,8 @@ class Role(models.Model):
 
     objects = RoleQuerySet.as_manager()
     history = HistoricalRecords()
+
+    objects = RoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["person__name", "start_on", "id"]

@@ -1,15 +1,22 @@
 """Reads of people, organizations and roles, as chainable queryset verbs.
 
-`public()` is the one rule for what readers may see (docs: README, "What is
+`public()` is the one rule for what readers may see (README, "What is
 public"): a person, organization or role is public only through a published
 departure that shows it. Published-ness itself is `DepartureQuerySet.published()`;
 the departures model is looked up through the app registry because the
 dependency between the apps runs departures → people.
 """
 
+from __future__ import annotations
+
 from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef
+
+
+def squash(name: str) -> str:
+    """`name` with runs of whitespace squashed to one space and no ends."""
+    return " ".join((name or "").split())
 
 
 def published_departures():
@@ -17,7 +24,15 @@ def published_departures():
     return apps.get_model("departures", "Departure").objects.published()
 
 
-class PersonQuerySet(models.QuerySet):
+class NamedQuerySet(models.QuerySet):
+    """Name matching shared by every model that is found by its name."""
+
+    def named(self, name: str):
+        """Rows whose name is `name`, whitespace squashed, regardless of case."""
+        return self.filter(name__iexact=squash(name))
+
+
+class PersonQuerySet(NamedQuerySet):
     def public(self):
         """People who left in, or succeeded to, a published departure."""
         departures = published_departures()
@@ -27,7 +42,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(NamedQuerySet):
     def public(self):
         """Organizations left in, or gone to by, a published departure."""
         departures = published_departures()
@@ -38,6 +53,10 @@ class OrganizationQuerySet(models.QuerySet):
 
 
 class RoleQuerySet(models.QuerySet):
+    def titled(self, title: str):
+        """Roles whose title is `title`, whitespace squashed, regardless of case."""
+        return self.filter(title__iexact=squash(title))
+
     def public(self):
         """Roles a published departure left."""
         return self.filter(Exists(published_departures().filter(role=OuterRef("pk"))))

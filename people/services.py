@@ -1,146 +1,203 @@
-"""Merging people and organizations that turned out to be the same."""
+"""Writes of people, organizations and roles: find one by name or create it.
+
+Departures call these; nothing here knows about departures. Each
+get-or-create takes an optional `cache`, a dict one import shares across its
+rows so that a name looked up once is not looked up again.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
+from django.utils.text import slugify
 
-from departures.models import Departure
-from departures.services import _save, departure_merge
-from people.models import (
-    Organization,
-    OrganizationRedirect,
-    Person,
-    PersonRedirect,
-    Role,
-)
+from people.dates import PartialDate
+from people.models import Organization, Person, Role
+from people.querysets import squash
+
+SLUG_ATTEMPTS = 5
 
 
-def _fill_blanks(survivor, loser, fields: Sequence[str]) -> None:
-    """Copy what the survivor lacks from the loser; the survivor's values win."""
-    for name in fields:
-        if not getattr(survivor, name) and getattr(loser, name):
-            setattr(survivor, name, getattr(loser, name))
+@dataclass
+class Change:
+    """What a write did to one record: created, changed or reused it.
+
+    `kind` names the part it plays (person, destination, role, source, …);
+    `fields` maps each changed model field to its (old, new) value."""
+
+    action: str
+    kind: str
+    obj: models.Model
+    fields: dict = field(default_factory=dict)
 
 
-def _losers(survivor, merged: Sequence) -> list:
-    losers = [m for m in merged if m.pk != survivor.pk]
-    if not losers:
-        raise ValidationError("Choose at least one other record to merge.")
-    return losers
+def note_change(changes, kind, obj, *, created=False, fields=None) -> None:
+    if changes is not None:
+        action = "created" if created else "changed" if fields else "reused"
+        changes.append(Change(action, kind, obj, fields or {}))
 
 
-def role_merge(
-    *, survivor: Role, merged: Role, actor: AbstractBaseUser | None = None
-) -> Role:
-    """Move `merged`'s departures onto `survivor` and delete `merged`."""
-    for departure in merged.departures.order_by("id"):
-        twin = survivor.departures.filter(announced_on=departure.announced_on).first()
-        if twin is None:
-            departure.role = survivor
-            _save(departure, actor)
-        else:
-            departure_merge(survivor=twin, merged=departure, actor=actor)
-    _fill_blanks(
-        survivor, merged, ["start_on", "start_precision", "end_on", "end_precision"]
+def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80) -> str:
+    """Return a slug for `text` that no row of `model` uses yet."""
+    base = slugify(text)[:max_length].strip("-") or "item"
+    slug, n = base, 2
+    while _slug_taken(model, slug):
+        suffix = f"-{n}"
+        slug = f"{base[: max_length - len(suffix)]}{suffix}"
+        n += 1
+    return slug
+
+
+def _slug_taken(model: type[models.Model], slug: str) -> bool:
+    if model._default_manager.filter(slug=slug).exists():
+        return True
+    # A merged-away slug still redirects to its survivor; never hand it out again.
+    redirects = getattr(model, "redirects", None)
+    return redirects is not None and (
+        redirects.rel.related_model.objects.filter(old_slug=slug).exists()
     )
-    survivor.is_founder = survivor.is_founder or merged.is_founder
-    _save(survivor, actor)
-    merged._history_user = actor
-    merged._change_reason = f"Merged into role {survivor.pk}"
-    merged.delete()
-    return survivor
 
 
-def _move_role(
-    role: Role, *, twin: Role | None, actor: AbstractBaseUser | None, **values
-) -> None:
-    if twin is None:
-        for key, value in values.items():
-            setattr(role, key, value)
-        _save(role, actor)
-    else:
-        role_merge(survivor=twin, merged=role, actor=actor)
+def record_save(obj: models.Model, *, actor: AbstractBaseUser | None = None) -> None:
+    """Validate and save `obj`, recording `actor` as the author in its history."""
+    obj.full_clean()
+    if actor is not None:
+        obj._history_user = actor  # read by django-simple-history
+    obj.save()
 
 
-@transaction.atomic
-def person_merge(
+def record_update(
+    obj: models.Model, values: dict, *, actor: AbstractBaseUser | None = None
+) -> dict:
+    """Set `values` on `obj` and save it only if something changed.
+
+    Returns the changed fields, each as (old, new)."""
+    changed = {
+        k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v
+    }
+    if changed:
+        for key, (_old, new) in changed.items():
+            setattr(obj, key, new)
+        record_save(obj, actor=actor)
+    return changed
+
+
+def named_get_or_create(
+    model: type[models.Model],
     *,
-    survivor: Person,
-    merged: Sequence[Person],
+    name: str,
     actor: AbstractBaseUser | None = None,
-) -> Person:
-    """Merge `merged` people into `survivor`: roles, departures and successions
-    move over, blanks are filled in, and the merged-away slugs redirect."""
-    losers = _losers(survivor, merged)
-    survivor._change_reason = "Merged " + ", ".join(
-        f"{loser} ({loser.slug})" for loser in losers
-    )
-    for loser in losers:
-        for role in loser.roles.select_related("organization").order_by("id"):
-            twin = (
-                survivor.roles.filter(
-                    organization=role.organization, title__iexact=role.title
-                )
-                .order_by("id")
-                .first()
-            )
-            _move_role(role, twin=twin, actor=actor, person=survivor)
-        for departure in Departure.objects.filter(successor=loser):
-            departure.successor = survivor
-            _save(departure, actor)
-        _fill_blanks(survivor, loser, ["bio", "wikidata_id"])
-        links = survivor.link_list + [
-            link for link in loser.link_list if link not in survivor.link_list
-        ]
-        survivor.links = "\n".join(links)
-        PersonRedirect.objects.filter(person=loser).update(person=survivor)
-        PersonRedirect.objects.create(
-            old_slug=loser.slug, old_name=loser.name, person=survivor
-        )
-        loser._history_user = actor
-        loser._change_reason = f"Merged into {survivor} ({survivor.slug})"
-        loser.delete()
-    _save(survivor, actor)
-    return survivor
+    cache: dict | None = None,
+    changes: list[Change] | None = None,
+    kind: str = "",
+):
+    """The row of `model` named `name` (regardless of case and spacing), or a new one.
+
+    Two requests creating the same new name at once both get the one row that
+    won: the loser's insert fails on the name or slug constraint inside a
+    savepoint, and it reads the winner back (or, for a slug taken by another
+    name, tries the next slug)."""
+    name = squash(name)
+    key = (model, name.casefold())
+    if cache is not None and key in cache:
+        note_change(changes, kind, cache[key])
+        return cache[key]
+    found = model.objects.named(name).order_by("id").first()
+    created = found is None
+    attempt = 0
+    while found is None:
+        obj = model(name=name, slug=unique_slug(model, name))
+        try:
+            with transaction.atomic():
+                record_save(obj, actor=actor)
+        except (IntegrityError, ValidationError) as error:
+            # Someone else created it (or took the slug) since we looked.
+            attempt += 1
+            found = model.objects.named(name).order_by("id").first()
+            only_slug = isinstance(error, IntegrityError) or set(
+                getattr(error, "error_dict", {"": None})
+            ) <= {"slug", "__all__"}
+            if found is None and (attempt >= SLUG_ATTEMPTS or not only_slug):
+                raise
+            created = found is None
+            continue
+        found = obj
+    if cache is not None:
+        cache[key] = found
+    note_change(changes, kind, found, created=created)
+    return found
 
 
-@transaction.atomic
-def organization_merge(
+def organization_get_or_create(
     *,
-    survivor: Organization,
-    merged: Sequence[Organization],
+    name: str,
     actor: AbstractBaseUser | None = None,
+    cache: dict | None = None,
+    changes: list[Change] | None = None,
+    kind: str = "organization",
 ) -> Organization:
-    """Merge `merged` organizations into `survivor`: roles, departures and
-    arrivals move over, blanks are filled in, and the old slugs redirect."""
-    losers = _losers(survivor, merged)
-    survivor._change_reason = "Merged " + ", ".join(
-        f"{loser} ({loser.slug})" for loser in losers
+    return named_get_or_create(
+        Organization, name=name, actor=actor, cache=cache, changes=changes, kind=kind
     )
-    for loser in losers:
-        for role in loser.roles.select_related("person").order_by("id"):
-            twin = (
-                survivor.roles.filter(person=role.person, title__iexact=role.title)
-                .order_by("id")
-                .first()
-            )
-            _move_role(role, twin=twin, actor=actor, organization=survivor)
-        for departure in Departure.objects.filter(destination=loser):
-            departure.destination = survivor
-            _save(departure, actor)
-        _fill_blanks(survivor, loser, ["website", "wikidata_id", "description"])
-        OrganizationRedirect.objects.filter(organization=loser).update(
-            organization=survivor
+
+
+def person_get_or_create(
+    *,
+    name: str,
+    actor: AbstractBaseUser | None = None,
+    cache: dict | None = None,
+    changes: list[Change] | None = None,
+    kind: str = "person",
+) -> Person:
+    return named_get_or_create(
+        Person, name=name, actor=actor, cache=cache, changes=changes, kind=kind
+    )
+
+
+def role_get_or_create(
+    *,
+    person: Person,
+    organization: Organization,
+    title: str,
+    values: dict | None = None,
+    actor: AbstractBaseUser | None = None,
+    cache: dict | None = None,
+    changes: list[Change] | None = None,
+) -> Role:
+    """Reuse the person's role with this title at this organization, or create it.
+
+    `values` (seniority, function, is_founder, start_on, start_precision, …)
+    are set on a new role and update an existing one; fields left out keep
+    their stored value, or the model's default on a new role."""
+    title = squash(title)
+    values = values or {}
+    key = (Role, person.pk, organization.pk, title.casefold())
+    role = cache.get(key) if cache is not None else None
+    if role is None:
+        role = (
+            Role.objects.filter(person=person, organization=organization)
+            .titled(title)
+            .order_by("id")
+            .first()
         )
-        OrganizationRedirect.objects.create(
-            old_slug=loser.slug, old_name=loser.name, organization=survivor
-        )
-        loser._history_user = actor
-        loser._change_reason = f"Merged into {survivor} ({survivor.slug})"
-        loser.delete()
-    _save(survivor, actor)
-    return survivor
+    if role is None:
+        role = Role(person=person, organization=organization, title=title, **values)
+        record_save(role, actor=actor)
+        note_change(changes, "role", role, created=True)
+    else:
+        changed = record_update(role, values, actor=actor)
+        note_change(changes, "role", role, fields=changed)
+    if cache is not None:
+        cache[key] = role
+    return role
+
+
+def partial_date_values(prefix: str, value: PartialDate | None) -> dict:
+    """`value` as the two columns `<prefix>_on` and `<prefix>_precision`."""
+    return {
+        f"{prefix}_on": value.start if value else None,
+        f"{prefix}_precision": value.precision if value else "",
+    }

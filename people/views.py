@@ -1,3 +1,10 @@
+"""Public pages of people and organizations.
+
+Dependencies run one way, departures → people; this module, which composes
+both apps' data into one page, is the one documented exception (and the merge
+actions of people/admin.py, which call departures/merging.py).
+"""
+
 import datetime
 import string
 from dataclasses import replace
@@ -14,7 +21,14 @@ from django.views.generic import DetailView, ListView
 from departures.charts import bar_chart_svg, bars, period_counts
 from departures.models import Departure
 from departures.stats import describe_duration, median_tenure, summary
-from people.models import Organization, Person, Role
+from people.models import (
+    Organization,
+    OrganizationRedirect,
+    Person,
+    PersonRedirect,
+    Role,
+)
+from people.redirects import MergedRedirectMixin
 
 LETTERS = list(string.ascii_uppercase)
 RECENT_DAYS = 365
@@ -89,8 +103,10 @@ class PersonListView(PageParameterMixin, ListView):
         )
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(MergedRedirectMixin, DetailView):
     template_name = "people/person_detail.html"
+    redirect_model = PersonRedirect
+    redirect_field = "person"
 
     def get_queryset(self):
         return Person.objects.prefetch_related(
@@ -180,9 +196,11 @@ class OrganizationListView(PageParameterMixin, ListView):
         )
 
 
-class OrganizationDetailView(DetailView):
+class OrganizationDetailView(MergedRedirectMixin, DetailView):
     template_name = "people/organization_detail.html"
     model = Organization
+    redirect_model = OrganizationRedirect
+    redirect_field = "organization"
 
     def get_context_data(self, **kwargs):
         organization = self.object

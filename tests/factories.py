@@ -109,12 +109,8 @@ def departure_form_data(departure, **overrides) -> dict:
     citations = list(departure.citations.all())
     data = {
         "role": departure.role_id,
-        "announced_on": departure.announced_on.isoformat(),
-        "announced_precision": departure.announced_precision,
-        "effective_on": departure.effective_on.isoformat()
-        if departure.effective_on
-        else "",
-        "effective_precision": departure.effective_precision,
+        "announced": departure.announced.isoformat(),
+        "effective": departure.effective.isoformat() if departure.effective else "",
         "reason": departure.reason,
         "stated_reason": departure.stated_reason,
         "context": departure.context,

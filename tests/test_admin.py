@@ -106,8 +106,7 @@ def test_admin_records_who_created_a_departure(admin_client, superuser):
         url(Departure, "add"),
         {
             "role": role.pk,
-            "announced_on": "2024-09-25",
-            "announced_precision": "day",
+            "announced": "2024-09-25",
             "reason": "resigned",
             "status": "confirmed",
             "citations-TOTAL_FORMS": "0",
@@ -120,3 +119,27 @@ def test_admin_records_who_created_a_departure(admin_client, superuser):
     assert departure.created_by == superuser
     assert departure.announced_on == datetime.date(2024, 9, 25)
     assert departure.history.get().history_user == superuser
+
+
+def test_departure_change_form_takes_dates_as_the_log_form_does(admin_client):
+    from departures.models import Departure
+    from tests.factories import DepartureFactory, departure_form_data
+
+    departure = DepartureFactory(announced_on="2024-09-25")
+    departure.refresh_from_db()
+
+    response = admin_client.post(
+        url(Departure, "change", departure.pk),
+        departure_form_data(departure, announced="2024-09", effective="2025-13"),
+    )
+
+    assert response.status_code == 200
+    assert "is not a real date" in response.content.decode()
+    response = admin_client.post(
+        url(Departure, "change", departure.pk),
+        departure_form_data(departure, announced="2024-09", effective="2024"),
+    )
+    assert response.status_code == 302
+    departure.refresh_from_db()
+    assert departure.announced.isoformat() == "2024-09"
+    assert departure.effective.isoformat() == "2024"

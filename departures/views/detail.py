@@ -1,13 +1,18 @@
 from django.shortcuts import redirect
 from django.views.generic import DetailView
 
-from departures.models import Departure
+from departures.models import Departure, DepartureRedirect
+from people.redirects import MergedRedirectMixin
 
 NEARBY_DAYS = 90
 
 
-class DepartureDetailView(DetailView):
+class DepartureDetailView(MergedRedirectMixin, DetailView):
     template_name = "departures/departure_detail.html"
+    redirect_model = DepartureRedirect
+    redirect_field = "departure"
+    redirect_kwarg = "pk"
+    redirect_lookup = "old_id"
 
     def get_queryset(self):
         return Departure.objects.published().with_related()

@@ -42,6 +42,24 @@ def test_role_with_an_end_date_but_no_departure_is_listed(db):
     assert issues[0].url == reverse("admin:people_role_change", args=[ended.pk])
 
 
+def test_role_starting_after_its_departure_is_listed(db):
+    wrong = DepartureFactory(
+        announced_on=datetime.date(2023, 12, 1),
+        role__start_on=datetime.date(2024, 1, 1),
+        role__start_precision="year",
+    )
+    DepartureFactory(
+        announced_on=datetime.date(2024, 3, 1),
+        role__start_on=datetime.date(2024, 1, 1),
+        role__start_precision="year",
+    )
+
+    issues = quality.roles_starting_after_departure()
+
+    assert labels(issues) == [str(wrong)]
+    assert "role began 2024" in issues[0].note
+
+
 def test_overlapping_roles_of_one_person_at_one_organization_are_listed(db):
     person, org = PersonFactory(name="Olive Overlap"), OrganizationFactory()
     RoleFactory(
@@ -164,6 +182,7 @@ def test_demo_data_is_clean_except_for_the_expected(demo_data):
     assert checks["published-without-sources"] == []
     assert checks["duplicate-people"] == []
     assert checks["duplicate-departures"] == []
+    assert checks["role-starts-after-departure"] == []
 
 
 def test_page_shows_every_check_and_links_to_fixes(client, db):

@@ -81,3 +81,26 @@ def test_service_records_its_actor_and_tag_changes(db):
     tags_history = departure.history.latest().tags.all()
     assert [t.tag.name for t in tags_history] == ["record keeping"]
     assert Departure.history.count() >= 1
+
+
+def test_history_page_shows_labels_and_hides_saves_that_changed_nothing(client, db):
+    editor = UserFactory(groups=["Editors"])
+    departure = DepartureFactory(draft=True, reason="resigned")
+    departure.refresh_from_db()
+    client.force_login(editor)
+    url = reverse("admin:departures_departure_change", args=[departure.pk])
+    client.post(url, departure_form_data(departure, reason="ousted"))
+    departure.refresh_from_db()
+    recorded = departure.history.count()
+    client.post(url, departure_form_data(departure))  # changes nothing
+    assert departure.history.count() == recorded + 1
+
+    page = client.get(
+        reverse("admin:departures_departure_history", args=[departure.pk])
+    ).content.decode()
+
+    assert "Reason:</strong> Resigned &rarr; Ousted" in page
+    assert "reason:</strong> resigned" not in page
+    # Every record but the save that changed nothing has its row.
+    table = page.split('id="change-history"')[1].split("</table>")[0]
+    assert table.count("<tr>") - 1 == recorded

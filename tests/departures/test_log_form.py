@@ -345,3 +345,80 @@ def test_save_and_log_another_returns_to_an_empty_form(client, editor):
     assert response.status_code == 302
     assert response["Location"] == URL
     assert Departure.objects.count() == 1
+
+
+def test_add_another_source_shows_one_more_row_and_saves_nothing(client, editor):
+    client.force_login(editor)
+
+    response = client.post(URL, log_data(_addsource="Add another source"))
+
+    assert response.status_code == 200
+    assert len(response.context["form"].sources.forms) == 3
+    assert 'name="source-2-url"' in response.content.decode()
+    assert not Departure.objects.exists()
+
+
+def test_log_form_records_successor_dispute_and_reversal(client, editor):
+    client.force_login(editor)
+
+    client.post(
+        URL,
+        log_data(
+            successor="Sam Successor",
+            role_start="2020",
+            is_disputed="on",
+            disputed_note="Sources differ on the month.",
+            reversed_on="2025-05-01",
+            reversal_note="Came back.",
+        ),
+    )
+
+    departure = Departure.objects.get()
+    assert departure.successor.name == "Sam Successor"
+    assert departure.role.start_on.year == 2020
+    assert departure.is_disputed and departure.disputed_note
+    assert str(departure.reversed_on) == "2025-05-01"
+
+
+@pytest.mark.parametrize(
+    ("field", "recorded", "typed"),
+    [
+        ("organization", "OpenAI", "Open AI"),
+        ("person", "Marguerite Okonkwo-Hale", "Marguerite Okonkwo Hale"),
+    ],
+)
+def test_a_name_close_to_a_recorded_one_asks_did_you_mean(
+    client, editor, field, recorded, typed
+):
+    model = Organization if field == "organization" else Person
+    model.objects.create(name=recorded, slug="recorded")
+    client.force_login(editor)
+
+    asked = client.post(URL, log_data(**{field: typed}))
+
+    assert asked.status_code == 200
+    assert f"Did you mean “{recorded}”?" in asked.content.decode()
+    assert not Departure.objects.exists()
+
+    confirmed = client.post(URL, log_data(**{field: typed}, confirm_names="on"))
+
+    assert confirmed.status_code == 302
+    assert model.objects.filter(name=typed).exists()
+
+
+def test_reusing_a_role_keeps_its_start_date_when_none_is_typed(client, editor):
+    role = RoleFactory(
+        person__name="Nadia Newcomer",
+        organization__name="Brand New Labs",
+        title="Chief Technology Officer",
+        start_on="2019-01-01",
+        start_precision="year",
+    )
+    client.force_login(editor)
+
+    response = client.post(URL, log_data())
+
+    assert response.status_code == 302
+    role.refresh_from_db()
+    assert str(role.start_on) == "2019-01-01"
+    assert Departure.objects.get().role == role

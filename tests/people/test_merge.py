@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from departures.merging import organization_merge, person_merge
 from departures.models import Citation, Departure
 from people.models import Organization, OrganizationRedirect, Person, PersonRedirect
-from people.services import organization_merge, person_merge
 from tests.factories import (
     CitationFactory,
     DepartureFactory,
@@ -149,7 +149,7 @@ def test_unknown_slug_still_404s(client, db):
 
 
 def test_merged_away_slug_is_never_handed_out_again(publisher):
-    from departures.services import person_get_or_create
+    from people.services import person_get_or_create
 
     survivor = PersonFactory(name="Jan Leike", slug="jan-leike-2")
     loser = PersonFactory(name="Jan  Leike", slug="jan-leike")

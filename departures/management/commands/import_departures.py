@@ -31,10 +31,11 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"No user named “{user}”.")
         try:
-            text = file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
+            data = file.read_bytes()
+        except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
-        report = import_departures(text, dry_run=dry_run, actor=actor)
+        # Bytes: a line that is not UTF-8 is reported like any other bad row.
+        report = import_departures(data, dry_run=dry_run, actor=actor)
         for error in report.errors:
             self.stderr.write(f"{file}:{error}")
         if not report.ok:

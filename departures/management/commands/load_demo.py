@@ -1,11 +1,7 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from departures.importing import import_departures
+from departures.importing import DEMO_CSV, import_departures
 from departures.models import Departure
-
-DEMO_CSV = Path(__file__).resolve().parents[2] / "demo" / "departures.csv"
 
 
 class Command(BaseCommand):

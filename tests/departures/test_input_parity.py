@@ -1,0 +1,106 @@
+"""The log form and the import accept and refuse the same input, saying the same."""
+
+import csv
+import io
+
+import pytest
+
+from departures.importing import import_departures
+from departures.models import Departure
+from tests.factories import UserFactory
+
+URL = "/admin/departures/departure/log/"
+BASE = {
+    "person": "Nadia Newcomer",
+    "organization": "Brand New Labs",
+    "role_title": "Chief Technology Officer",
+    "seniority": "c_suite",
+    "function": "engineering",
+    "announced": "2025-03",
+    "reason": "new_role",
+    "status": "reported",
+    "source1_url": "https://news.example.com/nadia",
+    "source1_kind": "press",
+}
+# (input, value or changes, the input named by the error, its message); no
+# error expected when the message is None.
+CASES = [
+    ({"announced": "2025"}, None, None),
+    ({"announced": "2025-13"}, "announced", "“2025-13” is not a real date."),
+    ({"announced": "March 2025"}, "announced", "is not a date"),
+    ({"person": ""}, "person", "This field is required."),
+    ({"person": "x" * 201}, "person", "at most 200 characters"),
+    ({"person": "Ada\x00Nul"}, "person", "Null characters are not allowed."),
+    ({"reason": "bored"}, "reason", "Select a valid choice."),
+    ({"destination_title": "CEO"}, "destination", "Name the organization"),
+    (
+        {"role_start": "2025-05", "role_end": "2025-01"},
+        "role_end",
+        "A role cannot end before it starts.",
+    ),
+    ({"source1_url": "http://[invalid/x"}, "source1_url", "Enter a valid URL."),
+    (
+        {"source1_url": "https://example.com:99999/x"},
+        "source1_url",
+        "the port is out of range",
+    ),
+    ({"source1_url": "", "source1_quote": "x"}, "source1_url", "needs its URL"),
+    ({"source1_published": "yesterday"}, "source1_published", "is not a date"),
+]
+
+
+def _log_post(values: dict) -> dict:
+    data = {"source-TOTAL_FORMS": 1, "source-INITIAL_FORMS": 0}
+    for name, value in values.items():
+        if name.startswith("source1_"):
+            data["source-0-" + name.removeprefix("source1_")] = value
+        else:
+            data[name] = value
+    return data
+
+
+def _log_errors(client, values: dict) -> list[tuple[str, str]]:
+    response = client.post(URL, _log_post(values))
+    if response.status_code == 302:
+        return []
+    form = response.context["form"]
+    errors = [(name, m) for name, ms in form.errors.items() for m in ms]
+    for source in form.sources.forms:
+        errors += [
+            ("source1_" + name, m) for name, ms in source.errors.items() for m in ms
+        ]
+    return errors
+
+
+def _import_errors(values: dict) -> list[tuple[str, str]]:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, list(values))
+    writer.writeheader()
+    writer.writerow(values)
+    report = import_departures(out.getvalue())
+    assert report.rows == 1
+    return [(error.column, error.message) for error in report.errors]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("changes", "name", "message"), CASES)
+def test_log_form_and_import_accept_and_refuse_the_same_input(
+    client, changes, name, message
+):
+    client.force_login(UserFactory(groups=["Editors"]))
+    values = {**BASE, **changes}
+
+    logged = _log_errors(client, values)
+    logged_count = Departure.objects.count()
+    Departure.objects.all().delete()
+    imported = _import_errors(values)
+
+    if message is None:
+        assert logged == [] and imported == []
+        assert logged_count == 1 and Departure.objects.count() == 1
+        return
+    assert logged_count == 0 and not Departure.objects.exists()
+    for errors in (logged, imported):
+        assert any(n == name and message in m for n, m in errors), errors
+    # Nothing one refuses that the other lets through, message for message.
+    assert sorted(m for _, m in logged) == sorted(m for _, m in imported)
