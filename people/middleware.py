@@ -47,10 +47,19 @@ class MergedRedirectMiddleware:
             .first()
         )
         survivor = getattr(redirect, field, None)
-        # A draft stays unknown to the public, even through an old link.
-        if survivor is None or getattr(survivor, "is_published", True) is False:
+        # A draft stays unknown to the public, even through an old link: only
+        # to a survivor that is public (published departure, or a person or
+        # organization a published departure shows).
+        if survivor is None or not _is_public(survivor):
             return response
         url = survivor.get_absolute_url()
         if request.META.get("QUERY_STRING"):
             url = f"{url}?{request.META['QUERY_STRING']}"
         return HttpResponsePermanentRedirect(url)
+
+
+def _is_public(record) -> bool:
+    manager = type(record).objects
+    if hasattr(manager, "public"):
+        return manager.public().filter(pk=record.pk).exists()
+    return manager.published().filter(pk=record.pk).exists()
