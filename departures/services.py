@@ -7,12 +7,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from departures.models import Citation, Departure, DepartureRedirect, Source, Tag
 from departures.normalization import normalize_url
+from departures.permissions import can_publish
+from departures.revisions import (
+    departure_assert_sourced,
+    needs_review,
+    revision_propose,
+)
 from people.dates import PartialDate
 from people.models import Organization, Person, Role, unique_slug
 
@@ -76,10 +82,27 @@ def tag_get_or_create(*, name: str, actor: AbstractBaseUser | None = None) -> Ta
     return tag
 
 
+def _may_change_public(actor: AbstractBaseUser | None) -> bool:
+    """Whether `actor` may change a record a published page shows: publishers,
+    and the command line (no actor)."""
+    return actor is None or can_publish(actor)
+
+
 def source_get_or_create(
-    *, source: SourceInput, actor: AbstractBaseUser | None = None
+    *,
+    source: SourceInput,
+    actor: AbstractBaseUser | None = None,
+    live: bool | None = None,
 ) -> Source:
-    """Find the source by normalized URL, filling in what it lacks; or create it."""
+    """Find the source by normalized URL, filling in what it lacks; or create it.
+
+    A source a published departure cites is what readers see on that page, so
+    it is updated only when `live` (the change goes on a published page at once,
+    by someone who may publish; default: whether `actor` may publish). Otherwise
+    it is reused as stored: a draft, or an editor's change awaiting review,
+    never rewrites a published page. A publisher edits the source itself."""
+    if live is None:
+        live = _may_change_public(actor)
     url = normalize_url(source.url)
     values = {
         "title": source.title,
@@ -95,6 +118,8 @@ def source_get_or_create(
         created = Source(url=url, **values)
         _save(created, actor)
         return created
+    if not live and Source.objects.public().filter(pk=existing.pk).exists():
+        return existing
     # Given values win; blanks never erase what an editor already entered.
     _update(existing, {k: v for k, v in values.items() if v}, actor)
     return existing
@@ -128,7 +153,12 @@ def role_get_or_create(
     if role is None:
         role = Role(person=person, organization=organization, title=title, **values)
         _save(role, actor)
-    else:
+    elif (
+        _may_change_public(actor)
+        or not Role.objects.public().filter(pk=role.pk).exists()
+    ):
+        # A role a published departure shows is changed by publishers only
+        # (README, "What is public"); others reuse it as stored.
         _update(role, values, actor)
     return role
 
@@ -223,8 +253,13 @@ def departure_record(
             role=role, announced_on=announced.start, created_by=actor, **values
         )
         _save(departure, actor)
+    elif needs_review(departure, actor):
+        return _propose_recorded(departure, values, tags, sources, actor)
     else:
         _update(departure, values, actor)
+    live = _may_change_public(actor) and (
+        published is True or (published is None and departure.is_published)
+    )
 
     tag_objects = [
         tag_get_or_create(name=name, actor=actor) for name in tags if name.strip()
@@ -233,7 +268,7 @@ def departure_record(
         departure.tags.add(*tag_objects)
 
     for source_input in sources:
-        source = source_get_or_create(source=source_input, actor=actor)
+        source = source_get_or_create(source=source_input, actor=actor, live=live)
         citation = Citation.objects.filter(departure=departure, source=source).first()
         if citation is None:
             _save(
@@ -250,10 +285,48 @@ def departure_record(
     return departure
 
 
+def _propose_recorded(
+    departure: Departure,
+    values: dict,
+    tags: Sequence[str],
+    sources: Sequence[SourceInput],
+    actor: AbstractBaseUser,
+) -> Departure:
+    """The one point where recording over a published departure by someone who
+    may not publish becomes a pending revision instead of a change: the
+    departure, its tags and citations stay as published until approved."""
+    proposed = Departure.objects.get(pk=departure.pk)
+    for key, value in values.items():
+        setattr(proposed, key, value)
+    tag_ids = set(departure.tags.values_list("pk", flat=True))
+    tag_ids |= {tag_get_or_create(name=n, actor=actor).pk for n in tags if n.strip()}
+    citations = {c.source_id: c.quote for c in departure.citations.order_by("id")}
+    for source_input in sources:
+        source = source_get_or_create(source=source_input, actor=actor, live=False)
+        if source_input.quote or source.pk not in citations:
+            citations[source.pk] = source_input.quote or citations.get(source.pk, "")
+    revision_propose(
+        departure=departure,
+        fields=proposed,
+        tags=tag_ids,
+        citations=citations.items(),
+        actor=actor,
+    )
+    return departure
+
+
+def _check_may_publish(actor: AbstractBaseUser | None) -> None:
+    if actor is not None and not can_publish(actor):
+        raise PermissionDenied(
+            "Publishing and unpublishing need the publish permission."
+        )
+
+
 def departure_publish(
     *, departure: Departure, actor: AbstractBaseUser | None = None
 ) -> Departure:
     """Publish a departure; one without a source cannot be published."""
+    _check_may_publish(actor)
     if departure.is_published:
         return departure
     if not departure.citations.exists():
@@ -268,6 +341,7 @@ def departure_publish(
 def departure_unpublish(
     *, departure: Departure, actor: AbstractBaseUser | None = None
 ) -> Departure:
+    _check_may_publish(actor)
     if departure.is_published:
         departure.published_at = None
         _save(departure, actor)
@@ -320,4 +394,5 @@ def departure_merge(
     merged._history_user = actor
     merged._change_reason = f"Merged into departure {survivor.pk}"
     merged.delete()
+    departure_assert_sourced(survivor)
     return survivor

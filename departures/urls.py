@@ -11,5 +11,10 @@ urlpatterns = [
         views.DepartureDetailView.as_view(),
         name="detail",
     ),
+    path(
+        "departures/<int:pk>/preview/",
+        views.DeparturePreviewView.as_view(),
+        name="preview",
+    ),
     path("about/", views.AboutView.as_view(), name="about"),
 ]

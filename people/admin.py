@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from departures.permissions import PublicRecordGuard
 from people.models import Organization, Person, Role
 from people.services import organization_merge, person_merge
 
@@ -102,7 +103,7 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(MergeMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(PublicRecordGuard, MergeMixin, SimpleHistoryAdmin):
     merge_service = organization_merge
     actions = ["merge_selected"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -122,7 +123,7 @@ class OrganizationAdmin(MergeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(MergeMixin, SimpleHistoryAdmin):
+class PersonAdmin(PublicRecordGuard, MergeMixin, SimpleHistoryAdmin):
     merge_service = person_merge
     actions = ["merge_selected"]
     list_display = ["name", "slug", "wikidata_id", "updated_at"]
@@ -133,7 +134,7 @@ class PersonAdmin(MergeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(SimpleHistoryAdmin):
+class RoleAdmin(PublicRecordGuard, SimpleHistoryAdmin):
     list_display = [
         "person",
         "title",
