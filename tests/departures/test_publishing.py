@@ -25,7 +25,7 @@ def test_publisher_publishes_through_the_change_form(publisher_client):
     departure = DepartureFactory(draft=True)
 
     response = publisher_client.post(
-        change_url(departure), departure_form_data(departure, _publish="Save and publish")
+        change_url(departure), departure_form_data(departure, _publish="on")
     )
 
     assert response.status_code == 302
@@ -39,7 +39,7 @@ def test_change_form_refuses_to_publish_without_a_source_and_says_why(
     departure = DepartureFactory(draft=True, cited=False)
 
     response = publisher_client.post(
-        change_url(departure), departure_form_data(departure, _publish="Save and publish")
+        change_url(departure), departure_form_data(departure, _publish="on")
     )
 
     assert response.status_code == 200
@@ -53,7 +53,7 @@ def test_deleting_the_last_source_while_publishing_is_refused(publisher_client):
 
     response = publisher_client.post(
         change_url(departure),
-        departure_form_data(departure, _publish="Save and publish", **{"citations-0-DELETE": "on"}),
+        departure_form_data(departure, _publish="on", **{"citations-0-DELETE": "on"}),
     )
 
     assert response.status_code == 200
@@ -170,7 +170,7 @@ def test_publisher_adds_the_first_source_and_publishes_in_one_save(publisher_cli
     source = SourceFactory()
     data = departure_form_data(
         departure,
-        _publish="Save and publish",
+        _publish="on",
         **{
             "citations-TOTAL_FORMS": 1,
             "citations-0-source": source.pk,
