@@ -290,6 +290,12 @@ class DepartureAdmin(SimpleHistoryAdmin):
             departure_unpublish(departure=departure, actor=request.user)
         departure_assert_sourced(departure)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        revision = getattr(request, "_revision", None)
+        if revision is not None:
+            return f"Proposed change {revision.pk}, awaiting review."
+        return super().construct_change_message(request, form, formsets, add)
+
     def response_change(self, request, obj):
         if getattr(request, "_revision", None) is not None:
             self.message_user(

@@ -117,9 +117,6 @@ def revision_applied(revision: DepartureRevision) -> Departure:
     for name, value in revision.values["fields"].items():
         field = Departure._meta.get_field(name.removesuffix("_id"))
         setattr(departure, name, None if value is None else field.to_python(value))
-    for name in ("role", "destination", "successor"):
-        # Drop cached objects so the proposed ids are followed.
-        Departure._meta.get_field(name).delete_cached_value(departure)
     proposed = revision.values["citations"]
     sources = Source.objects.in_bulk([c["source"] for c in proposed])
     departure._prefetched_objects_cache = {
@@ -148,8 +145,6 @@ def revision_approve(
     proposed = revision_applied(revision)
     for name in REVIEWED_FIELDS:
         setattr(departure, name, getattr(proposed, name))
-    for name in ("role", "destination", "successor"):
-        Departure._meta.get_field(name).delete_cached_value(departure)
     departure.full_clean()
     departure._history_user = actor
     departure._change_reason = (
