@@ -1,23 +1,26 @@
 from functools import partial
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from departures import admin_review, admin_views
+from departures import admin_citations, admin_review, admin_views
 from departures.forms import NO_SOURCE, DepartureAdminForm
-from departures.models import Citation, Departure, DepartureRevision, Source, Tag
-from departures.permissions import PublicRecordGuard, can_publish
-from departures.revisions import departure_assert_sourced, needs_review
+from departures.models import Citation, Departure, DepartureRevision
+from departures.permissions import can_publish
+from departures.revisions import (
+    departure_assert_sourced,
+    needs_review,
+    revision_is_empty,
+)
 from departures.services import departure_publish, departure_unpublish
 
 PUBLISH, UNPUBLISH = "_publish", "_unpublish"
+__all__ = ["admin_citations"]  # registers the source, citation and tag admins
 
 
 class PublishedFilter(admin.SimpleListFilter):
@@ -297,7 +300,14 @@ class DepartureAdmin(SimpleHistoryAdmin):
         return super().construct_change_message(request, form, formsets, add)
 
     def response_change(self, request, obj):
-        if getattr(request, "_revision", None) is not None:
+        revision = getattr(request, "_revision", None)
+        if revision is not None and revision_is_empty(revision):
+            revision.delete()
+            self.message_user(request, "Nothing changed, so nothing was sent.")
+            return HttpResponseRedirect(
+                reverse("admin:departures_departure_change", args=[obj.pk])
+            )
+        if revision is not None:
             self.message_user(
                 request,
                 "Your changes were sent for review. The published version stays "
@@ -374,101 +384,3 @@ class DepartureAdmin(SimpleHistoryAdmin):
     @admin.display(description="reversed", boolean=True, ordering="reversed_on")
     def is_reversed(self, obj):
         return obj.is_reversed
-
-
-@admin.register(Source)
-class SourceAdmin(PublicRecordGuard, SimpleHistoryAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["__str__", "publisher", "kind", "published_on", "url"]
-    list_filter = ["kind"]
-    search_fields = ["url", "title", "publisher"]
-    date_hierarchy = "published_on"
-    readonly_fields = ["created_at", "updated_at"]
-
-
-class CitationAdminForm(forms.ModelForm):
-    """Keeps published departures sourced and unchanged by editors: only a
-    publisher adds a citation to a published departure here, and nobody moves
-    away the only citation of one."""
-
-    class Meta:
-        model = Citation
-        fields = ["departure", "source", "quote"]
-
-    def clean(self):
-        cleaned = super().clean()
-        target = cleaned.get("departure")
-        if target and target.is_published and not can_publish(self.user):
-            self.add_error(
-                "departure",
-                "This departure is published: propose the source on its change "
-                "form, where a publisher reviews it.",
-            )
-        before = self.instance.departure if self.instance.pk else None
-        if before and before != target and _only_citation_of_published(self.instance):
-            self.add_error("departure", _LAST_SOURCE)
-        return cleaned
-
-
-_LAST_SOURCE = (
-    "This is the only source of a published departure. "
-    + NO_SOURCE
-    + " Add another source to it first, or unpublish it."
-)
-
-
-def _only_citation_of_published(citation: Citation) -> bool:
-    departure = Departure.objects.filter(pk=citation.departure_id).first()
-    return bool(
-        departure
-        and departure.is_published
-        and not departure.citations.exclude(pk=citation.pk).exists()
-    )
-
-
-@admin.register(Citation)
-class CitationAdmin(PublicRecordGuard, SimpleHistoryAdmin):
-    form = CitationAdminForm
-    list_display = ["source", "departure"]
-    list_select_related = [
-        "source",
-        "departure__role__person",
-        "departure__role__organization",
-    ]
-    search_fields = [
-        "source__url",
-        "source__title",
-        "quote",
-        "departure__role__person__name",
-    ]
-    autocomplete_fields = ["departure", "source"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user
-        return form
-
-    def get_deleted_objects(self, objs, request):
-        """Refuse, as the admin refuses protected objects, to delete the last
-        citation of a published departure (also through the bulk action)."""
-        deleted, counts, perms, protected = super().get_deleted_objects(objs, request)
-        chosen = {c.pk for c in objs}
-        for citation in objs:
-            departure = citation.departure
-            others = departure.citations.exclude(pk__in=chosen)
-            if departure.is_published and not others.exists():
-                protected = [*protected, f"{citation} — {_LAST_SOURCE}"]
-        return deleted, counts, perms, protected
-
-    def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            for pk in {obj.departure_id, form.initial.get("departure")} - {None}:
-                departure_assert_sourced(Departure(pk=pk))
-
-
-@admin.register(Tag)
-class TagAdmin(PublicRecordGuard, SimpleHistoryAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}

@@ -107,6 +107,12 @@ def current_values(departure: Departure) -> dict:
     }
 
 
+def revision_is_empty(revision: DepartureRevision) -> bool:
+    """Whether the revision proposes exactly the departure as it is."""
+    departure = Departure.objects.get(pk=revision.departure_id)
+    return revision.values == current_values(departure)
+
+
 def revision_applied(revision: DepartureRevision) -> Departure:
     """The departure with the revision's values set, in memory only: for the
     diff and the preview. Tags and citations are served from the prefetch

@@ -17,6 +17,7 @@ from departures.permissions import can_publish
 from departures.revisions import (
     departure_assert_sourced,
     needs_review,
+    revision_is_empty,
     revision_propose,
 )
 from people.dates import PartialDate
@@ -305,13 +306,15 @@ def _propose_recorded(
         source = source_get_or_create(source=source_input, actor=actor, live=False)
         if source_input.quote or source.pk not in citations:
             citations[source.pk] = source_input.quote or citations.get(source.pk, "")
-    revision_propose(
+    revision = revision_propose(
         departure=departure,
         fields=proposed,
         tags=tag_ids,
         citations=citations.items(),
         actor=actor,
     )
+    if revision_is_empty(revision):
+        revision.delete()  # recording the same facts again proposes nothing
     return departure
 
 

@@ -276,3 +276,33 @@ def test_a_draft_citing_a_published_source_does_not_retitle_it(client, publisher
     source.refresh_from_db()
     assert source.title == "The Original Headline"
     assert "The Original Headline" in public_page(client, shown.departure)
+
+
+def test_an_editor_saving_a_published_departure_unchanged_sends_nothing(
+    client, editor, published
+):
+    client.force_login(editor)
+
+    response = client.post(
+        change_url(published), departure_form_data(published), follow=True
+    )
+
+    assert "Nothing changed" in response.content.decode()
+    assert not DepartureRevision.objects.exists()
+
+
+def test_an_editor_recording_the_same_facts_again_proposes_nothing(editor, published):
+    departure_record(
+        person=published.role.person,
+        organization=published.role.organization,
+        role_title=published.role.title,
+        seniority=published.role.seniority,
+        function=published.role.function,
+        announced=published.announced,
+        reason=published.reason,
+        status=published.status,
+        stated_reason=published.stated_reason,
+        actor=editor,
+    )
+
+    assert not DepartureRevision.objects.exists()
