@@ -2,16 +2,25 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db.models import Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
-from django.urls import path
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 
-from departures import admin_views
-from departures.forms import NO_SOURCE, DepartureAdminForm, PublisherDepartureForm
-from departures.models import Citation, Departure, Source, Tag
+from departures import admin_citations, admin_review, admin_views
+from departures.forms import NO_SOURCE, DepartureAdminForm
+from departures.models import Citation, Departure, DepartureRevision
 from departures.permissions import can_publish
+from departures.revisions import (
+    departure_assert_sourced,
+    needs_review,
+    revision_is_empty,
+)
 from departures.services import departure_publish, departure_unpublish
 from people.history import HistoryAdmin
+
+PUBLISH, UNPUBLISH = "_publish", "_unpublish"
+__all__ = ["admin_citations"]  # registers the source, citation and tag admins
 
 
 class PublishedFilter(admin.SimpleListFilter):
@@ -26,6 +35,22 @@ class PublishedFilter(admin.SimpleListFilter):
             return queryset.published()
         if self.value() == "no":
             return queryset.drafts()
+        return queryset
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "Changes awaiting review")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            pending = DepartureRevision.objects.filter(
+                departure=OuterRef("pk"), status=DepartureRevision.Status.PENDING
+            )
+            return queryset.filter(Exists(pending))
         return queryset
 
 
@@ -45,9 +70,20 @@ class ReversedFilter(admin.SimpleListFilter):
 
 
 class CitationFormSet(BaseInlineFormSet):
+    """The citations of a departure that is, or is being, published keep at
+    least one source."""
+
+    def __init__(self, *args, publishing: bool = False, **kwargs):
+        self.publishing = publishing
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         super().clean()
-        if not getattr(self.instance, "_publish_requested", False):
+        stored_published = (
+            self.instance.pk is not None
+            and Departure.objects.published().filter(pk=self.instance.pk).exists()
+        )
+        if not (self.publishing or stored_published):
             return
         kept = [
             form
@@ -55,9 +91,7 @@ class CitationFormSet(BaseInlineFormSet):
             if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
         ]
         if not kept:
-            raise ValidationError(
-                NO_SOURCE + " Add one here, or untick “Published” to keep it a draft."
-            )
+            raise ValidationError(NO_SOURCE + " Keep one here, or save it as a draft.")
 
 
 class CitationInline(admin.TabularInline):
@@ -82,6 +116,7 @@ class DepartureAdmin(HistoryAdmin):
     ]
     list_filter = [
         PublishedFilter,
+        ReviewFilter,
         "reason",
         "status",
         ReversedFilter,
@@ -110,8 +145,9 @@ class DepartureAdmin(HistoryAdmin):
         "created_at",
         "updated_at",
     ]
+    change_form_template = "admin/departures/departure/change_form.html"
     fieldsets = [
-        (None, {"fields": ["role"]}),
+        (None, {"fields": ["role", "version"]}),
         (
             "When",
             {"fields": ["announced", "effective"]},
@@ -188,6 +224,11 @@ class DepartureAdmin(HistoryAdmin):
                 name="departures_departure_import_template",
             ),
             path(
+                "review/<int:revision_id>/",
+                view(admin_review.review),
+                name="departures_departure_review",
+            ),
+            path(
                 "data-quality/",
                 view(admin_views.data_quality),
                 name="departures_departure_data_quality",
@@ -197,48 +238,86 @@ class DepartureAdmin(HistoryAdmin):
     def has_publish_permission(self, request):
         return can_publish(request.user)
 
-    def _publishes_here(self, request) -> bool:
-        """Whether this form offers the Published checkbox: to publishers, and
-        not on a revert, which never changes publication."""
-        match = request.resolver_match
-        reverting = match is not None and (match.url_name or "").endswith(
-            "_simple_history"
-        )
-        return can_publish(request.user) and not reverting
+    def view_on_site(self, obj):
+        """The public page once published; before, the staff-only preview."""
+        if obj.is_published:
+            return obj.get_absolute_url()
+        return reverse("departures:preview", args=[obj.pk])
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if self._publishes_here(request):
-            kwargs["form"] = PublisherDepartureForm
-        return super().get_form(request, obj, change, **kwargs)
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, CitationInline):
+            kwargs["publishing"] = PUBLISH in request.POST and can_publish(request.user)
+        return kwargs
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if not self._publishes_here(request):
-            return fieldsets
-        name, options = fieldsets[-1]
-        fields = list(options["fields"])
-        fields.insert(fields.index("publication"), "published")
-        return [*fieldsets[:-1], (name, {**options, "fields": fields})]
+    def render_change_form(self, request, context, add=False, change=False, **kw):
+        obj = context.get("original")
+        context["can_publish_here"] = can_publish(request.user)
+        context["is_published"] = bool(obj and obj.is_published)
+        if obj is not None and obj.pk:
+            context["revisions"] = obj.revisions.select_related(
+                "created_by", "reviewed_by"
+            ).order_by("-created_at")[:5]
+        return super().render_change_form(request, context, add, change, **kw)
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        # Publication changes only through the publish service (save_related,
+        # Publication changes only through the publish service (the buttons,
         # the list actions), never by a form or a revert writing the field.
         stored = Departure.objects.filter(pk=obj.pk).values("published_at").first()
         obj.published_at = stored["published_at"] if stored else None
+        if change and needs_review(obj, request.user):
+            # Nothing is saved: the proposal waits for a publisher. A revert
+            # has no inlines, so its citations are the current ones.
+            request._revision = admin_review.propose_from_form(
+                request, obj, form, formsets=None
+            )
+            form.save_m2m = lambda: None
+            return
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if "published" not in form.cleaned_data or not can_publish(request.user):
+        revision = getattr(request, "_revision", None)
+        if revision is not None:
+            admin_review.propose_from_form(
+                request, form.instance, form, formsets=formsets, revision=revision
+            )
             return
+        super().save_related(request, form, formsets, change)
         departure = form.instance
         departure.refresh_from_db(fields=["published_at"])
-        if form.cleaned_data["published"]:
+        if can_publish(request.user) and PUBLISH in request.POST:
             departure_publish(departure=departure, actor=request.user)
-        else:
+        elif can_publish(request.user) and UNPUBLISH in request.POST:
             departure_unpublish(departure=departure, actor=request.user)
+        departure_assert_sourced(departure)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        revision = getattr(request, "_revision", None)
+        if revision is not None:
+            return f"Proposed change {revision.pk}, awaiting review."
+        return super().construct_change_message(request, form, formsets, add)
+
+    def response_change(self, request, obj):
+        revision = getattr(request, "_revision", None)
+        if revision is not None and revision_is_empty(revision):
+            revision.delete()
+            self.message_user(request, "Nothing changed, so nothing was sent.")
+            return HttpResponseRedirect(
+                reverse("admin:departures_departure_change", args=[obj.pk])
+            )
+        if revision is not None:
+            self.message_user(
+                request,
+                "Your changes were sent for review. The published version stays "
+                "on the site until a publisher approves them.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:departures_departure_change", args=[obj.pk])
+            )
+        return super().response_change(request, obj)
 
     @admin.action(description="Publish selected departures", permissions=["publish"])
     def publish_selected(self, request, queryset):
@@ -277,7 +356,7 @@ class DepartureAdmin(HistoryAdmin):
         if obj.pk is None:
             return "New departures start as drafts."
         if obj.is_published:
-            return "Published."
+            return f"Published {obj.published_at:%Y-%m-%d %H:%M}."
         if not obj.citations.exists():
             return "Draft. " + NO_SOURCE
         return "Draft, with a source: ready for a publisher."
@@ -305,37 +384,3 @@ class DepartureAdmin(HistoryAdmin):
     @admin.display(description="reversed", boolean=True, ordering="reversed_on")
     def is_reversed(self, obj):
         return obj.is_reversed
-
-
-@admin.register(Source)
-class SourceAdmin(HistoryAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["__str__", "publisher", "kind", "published_on", "url"]
-    list_filter = ["kind"]
-    search_fields = ["url", "title", "publisher"]
-    date_hierarchy = "published_on"
-    readonly_fields = ["created_at", "updated_at"]
-
-
-@admin.register(Citation)
-class CitationAdmin(HistoryAdmin):
-    list_display = ["source", "departure"]
-    list_select_related = [
-        "source",
-        "departure__role__person",
-        "departure__role__organization",
-    ]
-    search_fields = [
-        "source__url",
-        "source__title",
-        "quote",
-        "departure__role__person__name",
-    ]
-    autocomplete_fields = ["departure", "source"]
-
-
-@admin.register(Tag)
-class TagAdmin(HistoryAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}

@@ -255,20 +255,19 @@ def _open_counts(
 
 
 def _selected_names(filterset: DepartureFilterSet) -> dict[tuple[str, str], str]:
-    """Display names of the selected organizations, destinations and tags."""
+    """Display names of the selected organizations, destinations and tags:
+    public ones only, so a draft's names never label a filter."""
     org_slugs = selected_values(filterset, "organization") + selected_values(
         filterset, "destination"
     )
     tag_slugs = selected_values(filterset, "tag")
     names = {}
     if org_slugs:
-        for slug, name in Organization.objects.filter(slug__in=org_slugs).values_list(
-            "slug", "name"
-        ):
+        organizations = Organization.objects.public().filter(slug__in=org_slugs)
+        for slug, name in organizations.values_list("slug", "name"):
             names[("organization", slug)] = names[("destination", slug)] = name
     if tag_slugs:
-        for slug, name in Tag.objects.filter(slug__in=tag_slugs).values_list(
-            "slug", "name"
-        ):
+        tags = Tag.objects.public().filter(slug__in=tag_slugs)
+        for slug, name in tags.values_list("slug", "name"):
             names[("tag", slug)] = name
     return names

@@ -190,10 +190,13 @@ class ImportUploadForm(forms.Form):
 
 
 class DepartureAdminForm(forms.ModelForm):
-    """The change form. Publication is never a plain field: see PublisherForm.
+    """The change form. Publication is never a field: publishers use the "Save
+    and publish" and "Unpublish" buttons, which go through the publish service.
 
     Dates are typed as in the log form (YYYY, YYYY-MM or YYYY-MM-DD); each
-    fills its two columns, the first day and the precision."""
+    fills its two columns, the first day and the precision. `version` is the
+    last history id when the form was opened; a save over a newer version is
+    refused (no lost updates)."""
 
     announced = PartialDateField(
         help_text="When the departure became public. " + DATE_HELP
@@ -202,6 +205,7 @@ class DepartureAdminForm(forms.ModelForm):
         required=False,
         help_text="When the person actually left, if known. " + DATE_HELP,
     )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Departure
@@ -230,6 +234,8 @@ class DepartureAdminForm(forms.ModelForm):
             for name in PARTIAL_DATES:
                 value = getattr(self.instance, name)
                 self.initial.setdefault(name, value.isoformat() if value else "")
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = _latest_history_id(self.instance)
 
     def _post_clean(self):
         # Fill the two columns of each date before the model validates them.
@@ -252,19 +258,44 @@ class DepartureAdminForm(forms.ModelForm):
                         errors.error_dict[name] += errors.error_dict.pop(column)
         super()._update_errors(errors)
 
-
-class PublisherDepartureForm(DepartureAdminForm):
-    published = forms.BooleanField(
-        required=False,
-        help_text="On the public site. " + NO_SOURCE + " Untick to make it a draft.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["published"].initial = self.instance.is_published
-
     def clean(self):
         cleaned = super().clean()
-        # Read by the citation formset, which is built after this form is cleaned.
-        self.instance._publish_requested = bool(cleaned.get("published"))
+        opened = cleaned.get("version")
+        if self.instance.pk is None or opened is None:
+            return cleaned
+        # Locked until the save commits (the admin wraps it in a transaction),
+        # so two saves over the same version cannot both pass.
+        Departure.objects.select_for_update().filter(pk=self.instance.pk).first()
+        newer = list(
+            self.instance.history.filter(history_id__gt=opened).order_by("history_id")
+        )
+        if newer:
+            raise ValidationError(_changed_since(self.instance, opened, newer))
         return cleaned
+
+
+def _latest_history_id(departure: Departure) -> int | None:
+    latest = departure.history.order_by("-history_id").first()
+    return latest.history_id if latest else None
+
+
+def _changed_since(departure, opened: int, newer: list) -> str:
+    """“Saved by ann at …: stated reason, context.” for each newer version."""
+    previous = departure.history.filter(history_id=opened).first()
+    lines = []
+    for record in newer:
+        fields = []
+        if previous is not None:
+            for change in record.diff_against(previous).changes:
+                field = Departure._meta.get_field(change.field)
+                fields.append(str(field.verbose_name))
+        who = record.history_user or "someone"
+        when = record.history_date.strftime("%Y-%m-%d %H:%M")
+        lines.append(f"{who} at {when}: {', '.join(fields) or 'a save'}")
+        previous = record
+    return (
+        "This departure changed since you opened it, so your save was refused "
+        "to keep their work. Changed by "
+        + "; ".join(lines)
+        + ". Reload the page, then make your change again."
+    )

@@ -118,7 +118,8 @@ class RowOutcome:
 
     @property
     def action(self) -> str:
-        """The departure's own fate: created, changed or unchanged."""
+        """The departure's own fate: created, changed, proposed (a revision
+        awaiting a publisher) or unchanged."""
         for outcome in self.outcomes:
             if outcome.kind == "departure":
                 return outcome.action
@@ -141,7 +142,7 @@ class ImportReport:
     @property
     def changed(self) -> bool:
         return any(
-            outcome.action in {"created", "changed"}
+            outcome.action in {"created", "changed", "proposed"}
             for row in self.outcomes
             for outcome in row.outcomes
         )
@@ -153,7 +154,7 @@ class ImportReport:
         verb = "would create" if self.dry_run else "created"
         fates = {
             action: sum(row.action == action for row in self.outcomes)
-            for action in ("created", "changed", "unchanged")
+            for action in ("created", "changed", "proposed", "unchanged")
         }
         departures = ", ".join(f"{n} {action}" for action, n in fates.items() if n)
         return (

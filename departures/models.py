@@ -422,3 +422,65 @@ class DepartureRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_id} → {self.departure_id}"
+
+
+class DepartureRevision(models.Model):
+    """Changes to a published departure proposed by someone who may not publish.
+
+    The public keeps seeing the departure as it is until a publisher approves
+    (see departures/revisions.py).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    departure = models.ForeignKey(
+        Departure, on_delete=models.CASCADE, related_name="revisions"
+    )
+    values = models.JSONField(
+        help_text="The proposed departure: fields, tag ids and citations."
+    )
+    base_history_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The version the change was made over."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(
+        blank=True, help_text="The reviewer's note; required to reject."
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["departure"],
+                condition=Q(status="pending"),
+                name="departures_rev_pending_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"Change to departure {self.departure_id} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("admin:departures_departure_review", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

@@ -7,12 +7,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from departures.models import Citation, Departure, DepartureRedirect, Source, Tag
 from departures.normalization import normalize_url
+from departures.permissions import can_publish
+from departures.revisions import (
+    departure_assert_sourced,
+    needs_review,
+    revision_is_empty,
+    revision_propose,
+)
 from people.dates import PartialDate
 from people.models import Organization, Person
 from people.services import (
@@ -79,14 +86,29 @@ def tag_get_or_create(
     )
 
 
+def _may_change_public(actor: AbstractBaseUser | None) -> bool:
+    """Whether `actor` may change a record a published page shows: publishers,
+    and the command line (no actor)."""
+    return actor is None or can_publish(actor)
+
+
 def source_get_or_create(
     *,
     source: SourceInput,
     actor: AbstractBaseUser | None = None,
+    live: bool | None = None,
     cache: dict | None = None,
     changes: list[Change] | None = None,
 ) -> Source:
-    """Find the source by normalized URL, filling in what it lacks; or create it."""
+    """Find the source by normalized URL, filling in what it lacks; or create it.
+
+    A source a published departure cites is what readers see on that page, so
+    it is updated only when `live` (the change goes on a published page at once,
+    by someone who may publish; default: whether `actor` may publish). Otherwise
+    it is reused as stored: a draft, or an editor's change awaiting review,
+    never rewrites a published page. A publisher edits the source itself."""
+    if live is None:
+        live = _may_change_public(actor)
     url = normalize_url(source.url)
     values = {
         "title": source.title,
@@ -106,6 +128,8 @@ def source_get_or_create(
         existing = Source(url=url, **values)
         _save(existing, actor)
         note_change(changes, "source", existing, created=True)
+    elif not live and Source.objects.public().filter(pk=existing.pk).exists():
+        note_change(changes, "source", existing)
     else:
         changed = _update(existing, values, actor)
         note_change(changes, "source", existing, fields=changed)
@@ -201,6 +225,9 @@ def departure_record(
             organization=organization,
             title=role_title,
             values=role_values,
+            # A role a published departure shows is changed by publishers only
+            # (README, "What is public"); others reuse it as stored.
+            update_public=_may_change_public(actor),
             actor=actor,
             cache=cache,
             changes=changes,
@@ -250,9 +277,17 @@ def departure_record(
         reason_now = values.get("reason", departure.reason)
         if reason_now in Departure.ALWAYS_INVOLUNTARY:
             values["is_involuntary"] = True
-        # The one place the values of an existing departure are applied.
+        # The one place the values of an existing departure are applied: at
+        # once, or as a revision awaiting a publisher (docs: Review of changes).
+        if needs_review(departure, actor):
+            return _propose_recorded(
+                departure, values, tags, sources, actor, cache=cache, changes=changes
+            )
         changed = _update(departure, values, actor)
         note_change(changes, "departure", departure, fields=changed)
+    live = _may_change_public(actor) and (
+        published is True or (published is None and departure.is_published)
+    )
 
     tag_objects = [
         tag_get_or_create(name=name, actor=actor, cache=cache, changes=changes)
@@ -265,7 +300,11 @@ def departure_record(
     for n, source_input in enumerate(sources, start=1):
         try:
             source = source_get_or_create(
-                source=source_input, actor=actor, cache=cache, changes=changes
+                source=source_input,
+                actor=actor,
+                live=live,
+                cache=cache,
+                changes=changes,
             )
         except ValidationError as error:
             raise ValidationError(
@@ -308,10 +347,62 @@ def _message_dict(error: ValidationError) -> dict:
     return {"url": error.messages}
 
 
+def _propose_recorded(
+    departure: Departure,
+    values: dict,
+    tags: Sequence[str],
+    sources: Sequence[SourceInput],
+    actor: AbstractBaseUser,
+    *,
+    cache: dict | None = None,
+    changes: list[Change] | None = None,
+) -> Departure:
+    """The one point where recording over a published departure by someone who
+    may not publish becomes a pending revision instead of a change: the
+    departure, its tags and citations stay as published until approved."""
+    proposed = Departure.objects.get(pk=departure.pk)
+    for key, value in values.items():
+        setattr(proposed, key, value)
+    tag_ids = set(departure.tags.values_list("pk", flat=True))
+    tag_ids |= {
+        tag_get_or_create(name=n, actor=actor, cache=cache).pk
+        for n in tags
+        if n.strip()
+    }
+    citations = {c.source_id: c.quote for c in departure.citations.order_by("id")}
+    for source_input in sources:
+        source = source_get_or_create(
+            source=source_input, actor=actor, live=False, cache=cache
+        )
+        if source_input.quote or source.pk not in citations:
+            citations[source.pk] = source_input.quote or citations.get(source.pk, "")
+    revision = revision_propose(
+        departure=departure,
+        fields=proposed,
+        tags=tag_ids,
+        citations=citations.items(),
+        actor=actor,
+    )
+    if revision_is_empty(revision):
+        revision.delete()  # recording the same facts again proposes nothing
+        note_change(changes, "departure", departure)
+    else:
+        note_change(changes, "departure", departure, action="proposed")
+    return departure
+
+
+def _check_may_publish(actor: AbstractBaseUser | None) -> None:
+    if actor is not None and not can_publish(actor):
+        raise PermissionDenied(
+            "Publishing and unpublishing need the publish permission."
+        )
+
+
 def departure_publish(
     *, departure: Departure, actor: AbstractBaseUser | None = None
 ) -> Departure:
     """Publish a departure; one without a source cannot be published."""
+    _check_may_publish(actor)
     if departure.is_published:
         return departure
     if not departure.citations.exists():
@@ -326,6 +417,7 @@ def departure_publish(
 def departure_unpublish(
     *, departure: Departure, actor: AbstractBaseUser | None = None
 ) -> Departure:
+    _check_may_publish(actor)
     if departure.is_published:
         departure.published_at = None
         _save(departure, actor)
@@ -378,4 +470,5 @@ def departure_merge(
     merged._history_user = actor
     merged._change_reason = f"Merged into departure {survivor.pk}"
     merged.delete()
+    departure_assert_sourced(survivor)
     return survivor

@@ -6,6 +6,12 @@ app_name = "departures"
 
 urlpatterns = [
     path("", views.TimelineView.as_view(), name="timeline"),
+    # Before the detail pattern, which "preview" would match as a slug.
+    path(
+        "departures/<int:pk>/preview/",
+        views.DeparturePreviewView.as_view(),
+        name="preview",
+    ),
     path(
         "departures/<int:pk>/<slug:slug>/",
         views.DepartureDetailView.as_view(),

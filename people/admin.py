@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from departures.merging import organization_merge, person_merge
+from departures.permissions import PublicRecordGuard
 from people.history import HistoryAdmin
 from people.models import Organization, Person, Role
 
@@ -102,7 +103,7 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(MergeMixin, HistoryAdmin):
+class OrganizationAdmin(PublicRecordGuard, MergeMixin, HistoryAdmin):
     merge_service = organization_merge
     actions = ["merge_selected"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -122,7 +123,7 @@ class OrganizationAdmin(MergeMixin, HistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(MergeMixin, HistoryAdmin):
+class PersonAdmin(PublicRecordGuard, MergeMixin, HistoryAdmin):
     merge_service = person_merge
     actions = ["merge_selected"]
     list_display = ["name", "slug", "wikidata_id", "updated_at"]
@@ -133,7 +134,7 @@ class PersonAdmin(MergeMixin, HistoryAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(HistoryAdmin):
+class RoleAdmin(PublicRecordGuard, HistoryAdmin):
     list_display = [
         "person",
         "title",

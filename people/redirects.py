@@ -21,8 +21,12 @@ class MergedRedirectMixin:
             return super().dispatch(request, *args, **kwargs)
         except Http404:
             survivor = self.merged_survivor(kwargs.get(self.redirect_kwarg))
-            # A draft stays unknown to the public, even through an old link.
-            if survivor is None or getattr(survivor, "is_published", True) is False:
+            # What is not public stays unknown, even through an old link: the
+            # survivor must be one this view's own queryset would show.
+            if (
+                survivor is None
+                or not self.get_queryset().filter(pk=survivor.pk).exists()
+            ):
                 raise
         url = survivor.get_absolute_url()
         if request.META.get("QUERY_STRING"):

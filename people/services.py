@@ -34,9 +34,11 @@ class Change:
     fields: dict = field(default_factory=dict)
 
 
-def note_change(changes, kind, obj, *, created=False, fields=None) -> None:
+def note_change(changes, kind, obj, *, created=False, fields=None, action="") -> None:
+    """Add to `changes` what a write did to `obj`; `action` names anything else
+    than created, changed or reused (e.g. "proposed" for a pending revision)."""
     if changes is not None:
-        action = "created" if created else "changed" if fields else "reused"
+        action = action or ("created" if created else "changed" if fields else "reused")
         changes.append(Change(action, kind, obj, fields or {}))
 
 
@@ -163,6 +165,7 @@ def role_get_or_create(
     organization: Organization,
     title: str,
     values: dict | None = None,
+    update_public: bool = True,
     actor: AbstractBaseUser | None = None,
     cache: dict | None = None,
     changes: list[Change] | None = None,
@@ -171,7 +174,9 @@ def role_get_or_create(
 
     `values` (seniority, function, is_founder, start_on, start_precision, …)
     are set on a new role and update an existing one; fields left out keep
-    their stored value, or the model's default on a new role."""
+    their stored value, or the model's default on a new role. With
+    `update_public` False, a role that readers see (`Role.objects.public()`)
+    is reused as stored."""
     title = squash(title)
     values = values or {}
     key = (Role, person.pk, organization.pk, title.casefold())
@@ -187,6 +192,8 @@ def role_get_or_create(
         role = Role(person=person, organization=organization, title=title, **values)
         record_save(role, actor=actor)
         note_change(changes, "role", role, created=True)
+    elif not update_public and Role.objects.public().filter(pk=role.pk).exists():
+        note_change(changes, "role", role)
     else:
         changed = record_update(role, values, actor=actor)
         note_change(changes, "role", role, fields=changed)

@@ -74,12 +74,16 @@ class PersonListView(PageParameterMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        people = Person.objects.annotate(
-            departure_count=Count(
-                "roles__departures",
-                filter=Q(roles__departures__published_at__isnull=False),
+        people = (
+            Person.objects.public()
+            .annotate(
+                departure_count=Count(
+                    "roles__departures",
+                    filter=Q(roles__departures__published_at__isnull=False),
+                )
             )
-        ).filter(departure_count__gt=0)
+            .filter(departure_count__gt=0)
+        )
         text = self.form.cleaned_data["q"].strip()
         if text:
             people = people.filter(name__icontains=text)
@@ -109,12 +113,14 @@ class PersonDetailView(MergedRedirectMixin, DetailView):
     redirect_field = "person"
 
     def get_queryset(self):
-        return Person.objects.prefetch_related(
+        # Only what a published departure shows: a role seen in a draft alone
+        # (its title, its organization) stays off the page.
+        return Person.objects.public().prefetch_related(
             Prefetch(
                 "roles",
-                queryset=Role.objects.select_related("organization").order_by(
-                    "start_on", "id"
-                ),
+                queryset=Role.objects.public()
+                .select_related("organization")
+                .order_by("start_on", "id"),
             )
         )
 
@@ -178,7 +184,8 @@ class OrganizationListView(PageParameterMixin, ListView):
         # neither multiplies the other.
         published = Q(roles__departures__published_at__isnull=False)
         return (
-            Organization.objects.annotate(
+            Organization.objects.public()
+            .annotate(
                 recent=Count(
                     "roles__departures",
                     filter=published
@@ -198,9 +205,11 @@ class OrganizationListView(PageParameterMixin, ListView):
 
 class OrganizationDetailView(MergedRedirectMixin, DetailView):
     template_name = "people/organization_detail.html"
-    model = Organization
     redirect_model = OrganizationRedirect
     redirect_field = "organization"
+
+    def get_queryset(self):
+        return Organization.objects.public()
 
     def get_context_data(self, **kwargs):
         organization = self.object

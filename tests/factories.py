@@ -107,7 +107,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 def departure_form_data(departure, **overrides) -> dict:
     """POST data for the departure change form, with its citation inline."""
     citations = list(departure.citations.all())
+    latest = departure.history.order_by("-history_id").first()
     data = {
+        # The version the form was opened at (optimistic concurrency).
+        "version": latest.history_id if latest else "",
         "role": departure.role_id,
         "announced": departure.announced.isoformat(),
         "effective": departure.effective.isoformat() if departure.effective else "",

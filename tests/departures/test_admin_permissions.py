@@ -8,7 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from departures.models import Departure
+from departures.models import Departure, DepartureRevision
+from departures.revisions import revision_propose
 from people.models import Organization
 from tests.factories import (
     DepartureFactory,
@@ -53,6 +54,26 @@ MATRIX = {
     "publish action": {
         "anonymous": (None, 302), "staff": (None, 403), "editor": (None, 200),
         "publisher": (None, 302), "superuser": (None, 302), "inactive": (None, 302),
+    },
+    "publish button": {
+        "anonymous": (None, 302), "staff": (None, 403), "editor": (None, 302),
+        "publisher": (None, 302), "superuser": (None, 302), "inactive": (None, 302),
+    },
+    "unpublish button": {
+        "anonymous": (None, 302), "staff": (None, 403), "editor": (None, 302),
+        "publisher": (None, 302), "superuser": (None, 302), "inactive": (None, 302),
+    },
+    "approve change": {
+        "anonymous": OUT, "staff": NO, "editor": (200, 403),
+        "publisher": (200, 302), "superuser": (200, 302), "inactive": OUT,
+    },
+    "reject change": {
+        "anonymous": OUT, "staff": NO, "editor": (200, 403),
+        "publisher": (200, 302), "superuser": (200, 302), "inactive": OUT,
+    },
+    "preview": {
+        "anonymous": (302, None), "staff": (403, None), "editor": (200, None),
+        "publisher": (200, None), "superuser": (200, None), "inactive": (302, None),
     },
     "history and revert": {
         "anonymous": OUT, "staff": NO, "editor": (200, 302),
@@ -100,6 +121,28 @@ def _user(kind):
     return UserFactory(groups=groups[kind])
 
 
+def _published_departure():
+    return Departure.objects.published().first() or DepartureFactory(
+        stated_reason="As published."
+    )
+
+
+def _pending_revision():
+    departure = _published_departure()
+    pending = departure.revisions.filter(status="pending").first()
+    if pending:
+        return pending
+    proposed = Departure.objects.get(pk=departure.pk)
+    proposed.stated_reason = "As proposed."
+    return revision_propose(
+        departure=departure,
+        fields=proposed,
+        tags=[],
+        citations=[(c.source_id, c.quote) for c in departure.citations.all()],
+        actor=None,
+    )
+
+
 def _request(client, page, method, draft):
     departure_url = reverse("admin:departures_departure_changelist")
     change_url = reverse("admin:departures_departure_change", args=[draft.pk])
@@ -142,6 +185,24 @@ def _request(client, page, method, draft):
     elif page == "publish action":
         url = departure_url
         data = {"action": "publish_selected", "_selected_action": [draft.pk]}
+    elif page == "publish button":
+        url = change_url
+        data = departure_form_data(draft, _publish="Save and publish")
+    elif page == "unpublish button":
+        published = _published_departure()
+        url = reverse("admin:departures_departure_change", args=[published.pk])
+        data = departure_form_data(published, _unpublish="Unpublish")
+    elif page in {"approve change", "reject change"}:
+        revision = _pending_revision()
+        url = reverse("admin:departures_departure_review", args=[revision.pk])
+        data = (
+            {"_approve": "Approve"}
+            if page == "approve change"
+            else {"_reject": "Reject", "comment": "Not in the sources."}
+        )
+    elif page == "preview":
+        url = reverse("departures:preview", args=[draft.pk])
+        data = {}
     elif page == "history and revert":
         version = draft.history.earliest()
         url = reverse("admin:departures_departure_history", args=[draft.pk])
@@ -219,6 +280,55 @@ def test_only_publishers_publish_through_the_list_action(
 
     draft.refresh_from_db()
     assert draft.is_published is published
+
+
+PUBLISHERS = {"publisher": True, "superuser": True}
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_only_publishers_publish_with_the_change_form_button(client, draft, user):
+    account = _user(user)
+    if account is not None:
+        client.force_login(account)
+
+    _request(client, "publish button", "POST", draft)
+
+    draft.refresh_from_db()
+    assert draft.is_published is PUBLISHERS.get(user, False)
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_only_publishers_unpublish_with_the_change_form_button(client, draft, user):
+    published = _published_departure()
+    account = _user(user)
+    if account is not None:
+        client.force_login(account)
+
+    _request(client, "unpublish button", "POST", draft)
+
+    published.refresh_from_db()
+    assert published.is_published is not PUBLISHERS.get(user, False)
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("page", ["approve change", "reject change"])
+def test_only_publishers_review_changes(client, draft, user, page):
+    revision = _pending_revision()
+    account = _user(user)
+    if account is not None:
+        client.force_login(account)
+
+    _request(client, page, "POST", draft)
+
+    revision.refresh_from_db()
+    reviewed = PUBLISHERS.get(user, False)
+    expected = {"approve change": "approved", "reject change": "rejected"}[page]
+    assert revision.status == (expected if reviewed else "pending")
+    revision.departure.refresh_from_db()
+    assert (revision.departure.stated_reason == "As proposed.") is (
+        reviewed and page == "approve change"
+    )
+    assert DepartureRevision.objects.count() == 1
 
 
 @pytest.mark.parametrize(

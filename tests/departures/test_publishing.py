@@ -25,7 +25,7 @@ def test_publisher_publishes_through_the_change_form(publisher_client):
     departure = DepartureFactory(draft=True)
 
     response = publisher_client.post(
-        change_url(departure), departure_form_data(departure, published="on")
+        change_url(departure), departure_form_data(departure, _publish="on")
     )
 
     assert response.status_code == 302
@@ -39,7 +39,7 @@ def test_change_form_refuses_to_publish_without_a_source_and_says_why(
     departure = DepartureFactory(draft=True, cited=False)
 
     response = publisher_client.post(
-        change_url(departure), departure_form_data(departure, published="on")
+        change_url(departure), departure_form_data(departure, _publish="on")
     )
 
     assert response.status_code == 200
@@ -53,7 +53,7 @@ def test_deleting_the_last_source_while_publishing_is_refused(publisher_client):
 
     response = publisher_client.post(
         change_url(departure),
-        departure_form_data(departure, published="on", **{"citations-0-DELETE": "on"}),
+        departure_form_data(departure, _publish="on", **{"citations-0-DELETE": "on"}),
     )
 
     assert response.status_code == 200
@@ -65,10 +65,37 @@ def test_deleting_the_last_source_while_publishing_is_refused(publisher_client):
 def test_publisher_unpublishes_through_the_change_form(publisher_client):
     departure = DepartureFactory()
 
-    publisher_client.post(change_url(departure), departure_form_data(departure))
+    publisher_client.post(
+        change_url(departure), departure_form_data(departure, _unpublish="Unpublish")
+    )
 
     departure.refresh_from_db()
     assert not departure.is_published
+
+
+def test_a_publishers_plain_save_keeps_a_published_departure_published(
+    publisher_client,
+):
+    departure = DepartureFactory()
+
+    publisher_client.post(
+        change_url(departure), departure_form_data(departure, context="More.")
+    )
+
+    departure.refresh_from_db()
+    assert departure.is_published
+    assert departure.context == "More."
+
+
+def test_change_form_offers_publishers_the_publish_buttons(publisher_client):
+    draft, published = DepartureFactory(draft=True), DepartureFactory()
+
+    draft_page = publisher_client.get(change_url(draft)).content.decode()
+    published_page = publisher_client.get(change_url(published)).content.decode()
+
+    assert 'name="_publish"' in draft_page and 'name="_unpublish"' not in draft_page
+    assert 'name="_unpublish"' in published_page
+    assert 'name="published_at"' not in published_page
 
 
 def test_change_form_tells_an_editor_why_a_draft_cannot_be_published(client, db):
@@ -78,6 +105,7 @@ def test_change_form_tells_an_editor_why_a_draft_cannot_be_published(client, db)
     page = client.get(change_url(departure)).content.decode()
 
     assert "needs at least one source before it can be published" in page
+    assert 'name="_publish"' not in page
     assert 'name="published' not in page
 
 
@@ -142,7 +170,7 @@ def test_publisher_adds_the_first_source_and_publishes_in_one_save(publisher_cli
     source = SourceFactory()
     data = departure_form_data(
         departure,
-        published="on",
+        _publish="on",
         **{
             "citations-TOTAL_FORMS": 1,
             "citations-0-source": source.pk,

@@ -125,6 +125,7 @@ def test_merged_away_person_url_redirects_permanently(client, publisher):
 def test_merged_away_organization_url_redirects_permanently(client, publisher):
     survivor = OrganizationFactory(slug="openai")
     loser = OrganizationFactory(slug="open-ai")
+    DepartureFactory(role__organization=survivor)
 
     organization_merge(survivor=survivor, merged=[loser], actor=publisher)
     response = client.get("/organizations/open-ai/")
@@ -135,6 +136,7 @@ def test_merged_away_organization_url_redirects_permanently(client, publisher):
 
 def test_chained_merges_redirect_to_the_last_survivor(client, publisher):
     first, second, third = (PersonFactory() for _ in range(3))
+    DepartureFactory(role__person=third)
 
     person_merge(survivor=second, merged=[first], actor=publisher)
     person_merge(survivor=third, merged=[second], actor=publisher)
@@ -142,6 +144,18 @@ def test_chained_merges_redirect_to_the_last_survivor(client, publisher):
     assert client.get(f"/people/{first.slug}/")["Location"] == (
         third.get_absolute_url()
     )
+
+
+def test_merged_away_url_never_redirects_to_a_person_only_drafts_show(
+    client, publisher
+):
+    survivor = PersonFactory(slug="draft-only-survivor")
+    loser = PersonFactory(slug="draft-only-loser")
+    DepartureFactory(role__person=survivor, draft=True)
+
+    person_merge(survivor=survivor, merged=[loser], actor=publisher)
+
+    assert client.get("/people/draft-only-loser/").status_code == 404
 
 
 def test_unknown_slug_still_404s(client, db):

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from departures.importing import import_departures
+from departures.permissions import can_publish
 
 
 class Command(BaseCommand):
@@ -35,7 +36,15 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
         # Bytes: a line that is not UTF-8 is reported like any other bad row.
-        report = import_departures(data, dry_run=dry_run, actor=actor)
+        # The named user's permissions apply: without publish_departure the
+        # published column is ignored, and changes to published departures
+        # wait for review, as in the admin.
+        report = import_departures(
+            data,
+            dry_run=dry_run,
+            actor=actor,
+            can_publish=actor is None or can_publish(actor),
+        )
         for error in report.errors:
             self.stderr.write(f"{file}:{error}")
         if not report.ok:
