@@ -33,6 +33,9 @@ class PageParameterMixin:
     """A bad or out-of-range `page` is the reader's mistake: 400, not 404."""
 
     def paginate_queryset(self, queryset, page_size):
+        page = self.request.GET.get(self.page_kwarg, "").strip()
+        if page and page != "last" and not (page.isascii() and page.isdigit()):
+            raise BadRequest("A page is a whole number: 1, 2, …")
         try:
             return super().paginate_queryset(queryset, page_size)
         except Http404 as error:
