@@ -10,6 +10,7 @@ from departures.importing import MAX_UPLOAD_BYTES
 from departures.models import Departure, Source, Tag
 from people import dates
 from people.models import Role
+from people.validators import http_url
 
 DATE_HELP = (
     "YYYY-MM-DD for an exact day; YYYY-MM when only the month is known; YYYY for "
@@ -160,6 +161,7 @@ class SourceForm(forms.Form):
         max_length=600,
         required=False,
         assume_scheme="https",
+        validators=[http_url],
         widget=forms.URLInput(attrs={"class": "vURLField"}),
         help_text=Source._meta.get_field("url").help_text,
     )

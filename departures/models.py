@@ -11,6 +11,7 @@ from departures.normalization import normalize_url
 from departures.querysets import DepartureQuerySet, SourceQuerySet
 from people.dates import PRECISION_HELP, PartialDate, Precision, precision_constraint
 from people.models import Organization, Person, Role
+from people.validators import http_url
 
 
 class Tag(models.Model):
@@ -55,6 +56,7 @@ class Source(models.Model):
     url = models.URLField(
         "URL",
         max_length=600,
+        validators=[http_url],
         help_text="The page itself. Stored without tracking parameters or #fragment; "
         "one source per URL.",
     )
@@ -77,6 +79,7 @@ class Source(models.Model):
     archived_url = models.URLField(
         "archived URL",
         max_length=600,
+        validators=[http_url],
         blank=True,
         help_text="A copy in a web archive, in case the page changes or disappears.",
     )
