@@ -19,6 +19,7 @@ from other data inherits them.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Callable, Iterable
 
@@ -160,3 +161,19 @@ def lockout(request, credentials=None, *args, **kwargs):
         wait = f"{minutes} minute{'' if minutes == 1 else 's'}"
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "wait": wait}
     return render(request, "lockout.html", context, status=429)
+
+
+class OneLineClientErrors(logging.Filter):
+    """Log an expected client error (4xx, SuspiciousOperation) as one line.
+
+    A bad parameter or a forged Host is the client's mistake: the message says
+    what happened; a traceback would only bury the server's real errors.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        client_error = status is not None and 400 <= status < 500
+        if client_error or record.name.startswith("django.security."):
+            record.exc_info = None
+            record.exc_text = None
+        return True

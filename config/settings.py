@@ -211,11 +211,16 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    # Hardening (issue 10): 4xx and django.security.* as one line, no traceback.
+    "filters": {
+        "one_line_client_errors": {"()": "config.security.OneLineClientErrors"}
+    },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "plain",
+            "filters": ["one_line_client_errors"],
         },
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
