@@ -34,8 +34,8 @@ class PageParameterMixin:
 
     def paginate_queryset(self, queryset, page_size):
         page = self.request.GET.get(self.page_kwarg, "").strip()
-        if page and page != "last" and not (page.isascii() and page.isdigit()):
-            raise BadRequest("A page is a whole number: 1, 2, …")
+        if page.isdigit() and not page.isascii():  # "٢" would pass for 2
+            raise BadRequest("A page is a whole number written with 0-9.")
         try:
             return super().paginate_queryset(queryset, page_size)
         except Http404 as error:
