@@ -54,3 +54,20 @@ serve: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
+
+# --- Hardening (issue 10): backups and the load test -------------------------
+.PHONY: backup restore loadtest
+
+# make backup [FILE=path]: the whole database, safe while the app runs.
+backup: install
+	$(DEV_ENV) $(PY) manage.py backup $(FILE)
+
+# make restore FILE=path: replaces every table (asks first).
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/departures-….dump"; exit 1; }
+	$(DEV_ENV) $(PY) manage.py restore $(FILE)
+
+# make loadtest [DURATION=10s] [CONNECTIONS=8]: gunicorn + wrk on loopback.
+loadtest: install
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	DURATION=$${DURATION:-10s} CONNECTIONS=$${CONNECTIONS:-8} scripts/loadtest.sh

@@ -1,5 +1,6 @@
 """Settings for Departures, read from the environment (see README.md)."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -29,7 +30,7 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
         )
     # A throwaway key, only ever used with DEBUG on.
-    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105 - DEBUG only, refused above without DEBUG
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else ""
@@ -49,18 +50,27 @@ INSTALLED_APPS = [
     "simple_history",
     "people",
     "departures",
+    # Hardening (issue 10): login throttling and the Content-Security-Policy.
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Hardening (issue 10): above RequestLimits so that its 400s carry the
+    # headers too; whitenoise adds them to static files itself.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.security.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Hardening (issue 10): django-axes wants to be last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -148,17 +158,83 @@ CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
 
+# --- Hardening (issue 10) ---------------------------------------------------
+# Request limits, enforced by config.security.RequestLimitsMiddleware before any
+# view runs. Match them at the proxy (nginx: client_max_body_size 3m;).
+# The whole body, files included; the CSV import takes files up to 2 MB.
+REQUEST_MAX_BODY_SIZE = int(
+    os.environ.get("DJANGO_REQUEST_MAX_BODY_SIZE", str(5 * 1024 * 1024 // 2))
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_SIZE  # non-file fields
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads go to a temp file
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # query string and form fields alike
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+QUERY_MAX_VALUES = 20  # values of one repeated parameter (?tag=a&tag=b…)
+QUERY_MAX_VALUE_LENGTH = 1000  # characters in one parameter value
+
+# After login (a `next` that is refused falls back here).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Brute force: lock a username from one address after AXES_FAILURE_LIMIT
+# failures, for DJANGO_AXES_COOLOFF_HOURS; other users and addresses go on.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    hours=float(os.environ.get("DJANGO_AXES_COOLOFF_HOURS", "1"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "config.security.lockout"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+# Proxies in front of the app that append to X-Forwarded-For (0: none).
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere,
+# no framing. An embeddable view opts out with config.security.allow_framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+
+def _static_file_headers(headers, path, url):
+    from config.security import static_file_headers  # noqa: PLC0415 - no cycle
+
+    static_file_headers(headers, path, url)
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
+# --- end hardening -----------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    # Hardening (issue 10): 4xx and django.security.* as one line, no traceback.
+    "filters": {
+        "one_line_client_errors": {"()": "config.security.OneLineClientErrors"}
+    },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "plain",
+            "filters": ["one_line_client_errors"],
         },
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},

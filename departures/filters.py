@@ -2,13 +2,18 @@
 
 The timeline, the CSV, the JSON API, the feed and the embed all take these
 parameters; their names are a public interface.
+
+Every field checks its raw text first (`RawTextMixin`): no control characters,
+no over-long values, and at most ``settings.QUERY_MAX_VALUES`` (20) values of a
+repeatable parameter, so every format answers a hostile query with the same
+validation error, whatever the database.
 """
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import ProhibitNullCharactersValidator
 
+from config.security import check_text, check_values
 from departures.models import Departure
 from people.dates import PartialDateField
 from people.models import Role
@@ -22,7 +27,48 @@ REVERSED = {
 FOUNDER = {"true": "Founder", "false": "Not a founder"}
 
 
-class SlugListField(forms.Field):
+class RawTextMixin:
+    """Check the submitted text (every value of a list) before parsing it."""
+
+    raw_max_length = 200
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            check_values([str(item) for item in value], max_length=self.raw_max_length)
+        elif value is not None:
+            check_text(str(value), max_length=self.raw_max_length)
+        return super().clean(value)
+
+
+class ContractCharField(RawTextMixin, forms.CharField):
+    pass
+
+
+class ContractChoiceField(RawTextMixin, django_filters.fields.ChoiceField):
+    pass
+
+
+class ContractMultipleChoiceField(
+    RawTextMixin, django_filters.fields.MultipleChoiceField
+):
+    pass
+
+
+class ContractDateField(RawTextMixin, PartialDateField):
+    pass
+
+
+class AsciiIntegerField(RawTextMixin, forms.IntegerField):
+    """An integer written with the digits 0-9 only (not ٢ or ²)."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text and not (text.isascii() and text.isdigit()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class SlugListField(RawTextMixin, forms.Field):
     """Repeatable slugs: `?organization=openai&organization=anthropic`.
 
     Any well-formed text is accepted; a slug that names nothing simply matches
@@ -39,9 +85,6 @@ class SlugListField(forms.Field):
         slugs = []
         for item in value:
             item = str(item).strip()
-            ProhibitNullCharactersValidator()(item)
-            if len(item) > 200:
-                raise ValidationError("A slug is at most 200 characters.")
             if item and item not in slugs:
                 slugs.append(item)
         return slugs
@@ -52,14 +95,26 @@ class SlugListFilter(django_filters.Filter):
 
 
 class PartialDateFilter(django_filters.Filter):
-    field_class = PartialDateField
+    field_class = ContractDateField
+
+
+class CharFilter(django_filters.CharFilter):
+    field_class = ContractCharField
+
+
+class ChoiceFilter(django_filters.ChoiceFilter):
+    field_class = ContractChoiceField
+
+
+class MultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = ContractMultipleChoiceField
 
 
 class PageFilter(django_filters.Filter):
     """Validated here so that a bad page is a 400 like any bad filter;
     pagination itself happens in the view."""
 
-    field_class = forms.IntegerField
+    field_class = AsciiIntegerField
 
     def __init__(self, **kwargs):
         kwargs.setdefault(
@@ -81,35 +136,31 @@ class DepartureFilterForm(forms.Form):
 
 
 class DepartureFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="Search", method="filter_q", max_length=200, strip=True
-    )
+    q = CharFilter(label="Search", method="filter_q", max_length=200, strip=True)
     organization = SlugListFilter(label="Organization", method="filter_organization")
-    seniority = django_filters.MultipleChoiceFilter(
+    seniority = MultipleChoiceFilter(
         label="Seniority", choices=Role.Seniority.choices, method="filter_seniority"
     )
-    function = django_filters.MultipleChoiceFilter(
+    function = MultipleChoiceFilter(
         label="Function", choices=Role.Function.choices, method="filter_function"
     )
-    founder = django_filters.ChoiceFilter(
+    founder = ChoiceFilter(
         label="Founder", choices=list(FOUNDER.items()), method="filter_founder"
     )
-    reason = django_filters.MultipleChoiceFilter(
+    reason = MultipleChoiceFilter(
         label="Reason", choices=Departure.Reason.choices, method="filter_reason"
     )
     tag = SlugListFilter(label="Theme", method="filter_tag")
-    status = django_filters.MultipleChoiceFilter(
+    status = MultipleChoiceFilter(
         label="Status", choices=Departure.Status.choices, method="filter_status"
     )
     destination = SlugListFilter(label="Went to", method="filter_destination")
     # `from` is a Python keyword: it is added to base_filters below.
     to = PartialDateFilter(label="To", method="filter_to")
-    reversed = django_filters.ChoiceFilter(
+    reversed = ChoiceFilter(
         label="Reversed", choices=list(REVERSED.items()), method="filter_reversed"
     )
-    sort = django_filters.ChoiceFilter(
-        label="Sort", choices=list(SORTS.items()), method="filter_sort"
-    )
+    sort = ChoiceFilter(label="Sort", choices=list(SORTS.items()), method="filter_sort")
     page = PageFilter(label="Page")
 
     # Parameters that choose what is shown, not which departures match.

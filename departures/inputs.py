@@ -21,6 +21,7 @@ from departures.services import UNSET, SourceInput
 from people import dates
 from people.models import Organization, Person, Role
 from people.querysets import squash
+from people.validators import http_url
 
 DATE_HELP = (
     "YYYY-MM-DD for an exact day; YYYY-MM when only the month is known; YYYY for "
@@ -269,6 +270,7 @@ class SourceForm(forms.Form):
         max_length=600,
         required=False,
         assume_scheme="https",
+        validators=[http_url],
         widget=forms.URLInput(attrs={"class": "vURLField"}),
         help_text=Source._meta.get_field("url").help_text,
     )
@@ -301,6 +303,7 @@ class SourceForm(forms.Form):
         max_length=600,
         required=False,
         assume_scheme="https",
+        validators=[http_url],
         widget=forms.URLInput(attrs={"class": "vURLField"}),
         help_text=Source._meta.get_field("archived_url").help_text,
     )

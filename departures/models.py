@@ -16,6 +16,7 @@ from departures.querysets import (
 )
 from people.dates import PRECISION_HELP, PartialDate, Precision, precision_constraint
 from people.models import Organization, Person, Role
+from people.validators import http_url
 
 
 class Tag(models.Model):
@@ -61,6 +62,7 @@ class Source(models.Model):
     url = models.URLField(
         "URL",
         max_length=600,
+        validators=[http_url],
         help_text="The page itself. Stored without tracking parameters or #fragment; "
         "one source per URL.",
     )
@@ -83,6 +85,7 @@ class Source(models.Model):
     archived_url = models.URLField(
         "archived URL",
         max_length=600,
+        validators=[http_url],
         blank=True,
         help_text="A copy in a web archive, in case the page changes or disappears.",
     )

@@ -29,7 +29,8 @@ PRECISION_HELP = (
     "(enter the 1st). Year: only the year (enter 1 January)."
 )
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# re.ASCII: the digits 0-9 only, not "٢٠٢٤" (which int() would accept).
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 
 
 @dataclass(frozen=True, order=True)

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from people.dates import PRECISION_HELP, PartialDate, Precision, precision_constraint
 from people.querysets import OrganizationQuerySet, PersonQuerySet, RoleQuerySet
+from people.validators import http_url, http_url_lines
 
 wikidata_validator = RegexValidator(
     r"^Q[1-9][0-9]*$", "A Wikidata id is Q followed by digits, e.g. Q7407093."
@@ -23,7 +24,7 @@ class Organization(models.Model):
     slug = models.SlugField(
         max_length=80, db_index=False, help_text="Used in URLs; unique."
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[http_url])
     wikidata_id = models.CharField(
         "Wikidata id", max_length=20, blank=True, validators=[wikidata_validator]
     )
@@ -80,7 +81,9 @@ class Person(models.Model):
         "Wikidata id", max_length=20, blank=True, validators=[wikidata_validator]
     )
     links = models.TextField(
-        blank=True, help_text="Official pages and profiles, one URL per line."
+        blank=True,
+        help_text="Official pages and profiles, one URL per line.",
+        validators=[http_url_lines],
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -47,6 +47,9 @@ class PageParameterMixin:
     """A bad or out-of-range `page` is the reader's mistake: 400, not 404."""
 
     def paginate_queryset(self, queryset, page_size):
+        page = self.request.GET.get(self.page_kwarg, "").strip()
+        if page.isdigit() and not page.isascii():  # "٢" would pass for 2
+            raise BadRequest("A page is a whole number written with 0-9.")
         try:
             return super().paginate_queryset(queryset, page_size)
         except Http404 as error:

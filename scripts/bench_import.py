@@ -52,7 +52,8 @@ def main() -> None:
         start = time.perf_counter()
         report = import_departures(text)
         elapsed = time.perf_counter() - start
-        assert report.ok, report.errors[:5]
+        if not report.ok:
+            raise SystemExit(f"import failed: {report.errors[:5]}")
         rate = n / elapsed
         print(f"{connection.vendor}: {n} rows in {elapsed:.1f} s, {rate:.0f} rows/s")
         start = time.perf_counter()
