@@ -1,6 +1,7 @@
 from django.urls import path
 
 from departures import views
+from departures.views.exports import DepartureCSVView
 
 app_name = "departures"
 
@@ -12,4 +13,5 @@ urlpatterns = [
         name="detail",
     ),
     path("about/", views.AboutView.as_view(), name="about"),
+    path("departures.csv", DepartureCSVView.as_view(), name="csv"),
 ]
