@@ -12,6 +12,7 @@ handler400 = "departures.views.errors.bad_request"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/", include("departures.api.urls")),
     path("", include("people.urls")),
     path("", include("departures.urls")),
 ]

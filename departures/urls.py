@@ -1,6 +1,7 @@
 from django.urls import path
 
 from departures import views
+from departures.feeds import FilteredFeed, OrganizationFeed, PersonFeed
 from departures.views.exports import DepartureCSVView
 
 app_name = "departures"
@@ -14,4 +15,9 @@ urlpatterns = [
     ),
     path("about/", views.AboutView.as_view(), name="about"),
     path("departures.csv", DepartureCSVView.as_view(), name="csv"),
+    path("feed/", FilteredFeed(), name="feed"),
+    path("people/<slug:slug>/feed/", PersonFeed(), name="person-feed"),
+    path(
+        "organizations/<slug:slug>/feed/", OrganizationFeed(), name="organization-feed"
+    ),
 ]
