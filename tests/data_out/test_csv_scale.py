@@ -57,7 +57,8 @@ def bulk_departures(count: int) -> None:
         Source(url=f"https://news.example.com/{n}") for n in range(count)
     )
     Citation.objects.bulk_create(
-        Citation(departure=d, source=s) for d, s in zip(departures, sources)
+        Citation(departure=d, source=s)
+        for d, s in zip(departures, sources, strict=True)
     )
 
 
