@@ -1,6 +1,7 @@
 """Errors of the API as JSON: `{"errors": {"reason": ["…"]}}` for bad
 parameters, `{"detail": "…"}` for anything else."""
 
+from django.http import JsonResponse
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -23,3 +24,8 @@ class ErrorsSerializer(serializers.Serializer):
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+def not_found(request, rest=""):
+    """Any other address under /api/: a JSON 404, like the API's own."""
+    return JsonResponse({"detail": "No such address in the API."}, status=404)

@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from departures.api import views
+from departures.api.errors import not_found
 from departures.views.api_docs import ApiDocsView
 
 app_name = "api"
@@ -19,4 +20,6 @@ urlpatterns = [
         views.OrganizationDetail.as_view(),
         name="organization-detail",
     ),
+    # Last: whatever else is asked under /api/ answers in JSON too.
+    path("<path:rest>", not_found),
 ]
