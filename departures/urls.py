@@ -2,7 +2,7 @@ from django.urls import path
 
 from departures import views
 from departures.feeds import FilteredFeed, OrganizationFeed, PersonFeed
-from departures.views.exports import DepartureCSVView
+from departures.views.exports import DepartureCSVView, PersonCSVView
 
 app_name = "departures"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("departures.csv", DepartureCSVView.as_view(), name="csv"),
     path("feed/", FilteredFeed(), name="feed"),
     path("people/<slug:slug>/feed/", PersonFeed(), name="person-feed"),
+    path(
+        "people/<slug:slug>/departures.csv",
+        PersonCSVView.as_view(),
+        name="person-csv",
+    ),
     path(
         "organizations/<slug:slug>/feed/", OrganizationFeed(), name="organization-feed"
     ),

@@ -1,0 +1,70 @@
+"""Links out of a page: CSV, JSON and Atom of its view, canonical address."""
+
+from django import template
+from django.http import QueryDict
+from django.urls import reverse
+
+from departures.filters import DepartureFilterSet
+
+register = template.Library()
+
+_ORDER = {name: n for n, name in enumerate(DepartureFilterSet.base_filters)}
+
+
+def stable_query(params: QueryDict, *, keep_page: bool = True) -> str:
+    """`params` in a stable order: the contract's order (others alphabetically
+    after it), values sorted, empty values dropped, `page` only when > 1."""
+    query = QueryDict(mutable=True)
+    for name in sorted(params, key=lambda n: (_ORDER.get(n, len(_ORDER)), n)):
+        values = sorted({v for v in params.getlist(name) if v.strip()})
+        if name == "page" and (not keep_page or values in ([], ["1"])):
+            continue
+        if values:
+            query.setlist(name, values)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context) -> str:
+    request = context["request"]
+    return request.build_absolute_uri(request.path + stable_query(request.GET))
+
+
+@register.simple_tag(takes_context=True)
+def view_query(context) -> str:
+    """The current filter parameters, without `page`, for links out."""
+    return stable_query(context["request"].GET, keep_page=False)
+
+
+@register.inclusion_tag("includes/_data_links.html", takes_context=True)
+def data_links(context, count, *, person=None, organization=None):
+    """“Download these N departures as CSV · JSON · Atom” for the current view."""
+    if person is not None:
+        csv = reverse("departures:person-csv", kwargs={"slug": person.slug})
+        json = reverse("api:person-detail", kwargs={"slug": person.slug})
+        atom = reverse("departures:person-feed", kwargs={"slug": person.slug})
+    elif organization is not None:
+        query = f"?organization={organization.slug}"
+        csv = reverse("departures:csv") + query
+        json = reverse("api:departure-list") + query
+        atom = reverse(
+            "departures:organization-feed", kwargs={"slug": organization.slug}
+        )
+    else:
+        query = view_query(context)
+        csv = reverse("departures:csv") + query
+        json = reverse("api:departure-list") + query
+        atom = reverse("departures:feed") + query
+    return {"count": count, "csv": csv, "json": json, "atom": atom}
+
+
+@register.simple_tag(takes_context=True)
+def feed_url(context, *, person=None, organization=None) -> str:
+    if person is not None:
+        return reverse("departures:person-feed", kwargs={"slug": person.slug})
+    if organization is not None:
+        return reverse(
+            "departures:organization-feed", kwargs={"slug": organization.slug}
+        )
+    return reverse("departures:feed") + view_query(context)
