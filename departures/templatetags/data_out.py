@@ -3,6 +3,7 @@
 from django import template
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 
 from departures.filters import DepartureFilterSet
 
@@ -68,3 +69,47 @@ def feed_url(context, *, person=None, organization=None) -> str:
             "departures:organization-feed", kwargs={"slug": organization.slug}
         )
     return reverse("departures:feed") + view_query(context)
+
+
+_BIBTEX = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\{",
+        "}": r"\}",
+        "%": r"\%",
+        "&": r"\&",
+        "#": r"\#",
+        "_": r"\_",
+        "$": r"\$",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)
+
+
+def _bib(value) -> str:
+    """`value` safe inside a BibTeX field's braces."""
+    return " ".join(str(value).split()).translate(_BIBTEX)
+
+
+@register.inclusion_tag("includes/_cite.html", takes_context=True)
+def cite(context, departure):
+    """“Cite this record”: plain text and BibTeX, retrieved today."""
+    url = canonical_url(context)
+    today = timezone.localdate()
+    role = departure.role
+    title = f"{role.person.name} left {role.organization.name} ({departure.announced})"
+    plain = (
+        f"Departures, “{title}”, {url}, retrieved {today:%-d %B %Y}. "
+        "Data licence: CC BY 4.0."
+    )
+    fields = [
+        ("author", "{Departures}"),
+        ("title", _bib(title)),
+        ("howpublished", rf"\url{{{url}}}"),
+        ("year", str(departure.announced.start.year)),
+        ("urldate", today.isoformat()),
+        ("note", f"Data licence CC BY 4.0. Retrieved {today:%-d %B %Y}"),
+    ]
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return {"plain": plain, "bibtex": f"@misc{{departures-{departure.pk},\n{body}\n}}"}
