@@ -2,6 +2,7 @@ from django.urls import path
 
 from departures import views
 from departures.feeds import FilteredFeed, OrganizationFeed, PersonFeed
+from departures.views.embed import embed
 from departures.views.exports import DepartureCSVView, PersonCSVView
 
 app_name = "departures"
@@ -16,6 +17,7 @@ urlpatterns = [
     path("about/", views.AboutView.as_view(), name="about"),
     path("departures.csv", DepartureCSVView.as_view(), name="csv"),
     path("feed/", FilteredFeed(), name="feed"),
+    path("embed/", embed, name="embed"),
     path("people/<slug:slug>/feed/", PersonFeed(), name="person-feed"),
     path(
         "people/<slug:slug>/departures.csv",

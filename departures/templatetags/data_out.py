@@ -4,6 +4,7 @@ from django import template
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from departures.filters import DepartureFilterSet
 
@@ -113,3 +114,14 @@ def cite(context, departure):
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return {"plain": plain, "bibtex": f"@misc{{departures-{departure.pk},\n{body}\n}}"}
+
+
+@register.simple_tag(takes_context=True)
+def embed_code(context) -> str:
+    """The iframe another site pastes to show the current view."""
+    request = context["request"]
+    src = request.build_absolute_uri(reverse("departures:embed") + view_query(context))
+    return (
+        f'<iframe src="{escape(src)}" title="Departures" width="100%" height="600" '
+        'loading="lazy"></iframe>'
+    )
