@@ -69,11 +69,17 @@ def test_a_person_csv_holds_their_published_departures(client, openai):
 @pytest.mark.parametrize(
     "path, canonical",
     [
-        ("/?reason=ousted&organization=openai&page=1", "/?organization=openai&amp;reason=ousted"),
-        ("/?reason=resigned&reason=ousted&page=2&sort=oldest", "/?reason=ousted&amp;reason=resigned&amp;sort=oldest&amp;page=2"),
+        (
+            "/?reason=ousted&organization=openai&page=1",
+            "/?organization=openai&amp;reason=ousted",
+        ),
+        (
+            "/?reason=resigned&reason=ousted&page=2&sort=oldest",
+            "/?reason=ousted&amp;reason=resigned&amp;sort=oldest&amp;page=2",
+        ),
         ("/about/", "/about/"),
     ],
-)  # fmt: skip
+)
 def test_the_canonical_link_puts_the_filters_in_a_stable_order(
     client, path, canonical, openai
 ):
