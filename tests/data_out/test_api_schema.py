@@ -8,6 +8,8 @@ input.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -43,7 +45,15 @@ def api_schema(settings):
     )
     departure.tags.create(name="board conflict", slug="board-conflict")
     DepartureFactory(draft=True)
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    # Called through WSGI, each request would end by closing the connection
+    # that holds the test's transaction; Django's test client does the same.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
