@@ -44,7 +44,8 @@ def bulk_departures(count: int) -> None:
             # Many ties: 50 rows share each date.
             announced_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=n // 50),
             reason=Departure.Reason.RESIGNED,
-            stated_reason="To spend more time on research, with thanks to the team.",
+            stated_reason="To spend more time on research, with thanks to the team "
+            "and to everyone who built it with me.",
             published_at=now,
         )
         for n, role in enumerate(roles)
