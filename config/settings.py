@@ -46,7 +46,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "simple_history",
     "people",
     "departures",
@@ -244,3 +247,35 @@ LOGGING = {
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = False
+
+# The public JSON API (departures/api/): read-only, anonymous, JSON only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "departures.api.errors.exception_handler",
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Departures API",
+    "DESCRIPTION": "Read-only JSON of published executive departures. The list "
+    "takes the same filter parameters as the timeline, the CSV and the feed.",
+    "VERSION": "1.0.0",
+    "LICENSE": {
+        "name": "Data: CC BY 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReasonEnum": "departures.models.Departure.Reason",
+        "StatusEnum": "departures.models.Departure.Status",
+        "SeniorityEnum": "people.models.Role.Seniority",
+        "FunctionEnum": "people.models.Role.Function",
+        "PrecisionEnum": "people.dates.Precision",
+        "SourceKindEnum": "departures.models.Source.Kind",
+    },
+}

@@ -1,0 +1,1 @@
+"""The public JSON API: read-only, described by /api/openapi.json."""

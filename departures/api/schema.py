@@ -1,0 +1,65 @@
+"""The filter contract in the OpenAPI schema.
+
+drf-spectacular reads the choices (enums) of DepartureFilterSet itself; what it
+cannot read from the filters (repeatable slugs, partial dates, limits) is said
+here, from the filters' own labels, so the two cannot name different things.
+"""
+
+from drf_spectacular.drainage import set_override
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+from departures.filters import (
+    DepartureFilterSet,
+    PageFilter,
+    PartialDateFilter,
+    SlugListFilter,
+)
+
+DATE_PATTERN = r"^\s*[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\s*$"
+
+HELP = {
+    "q": "Text searched in the person, organization, title, stated reason and context.",
+    "organization": "Slug of the organization left; repeat for several (OR). An "
+    "unknown slug matches nothing.",
+    "destination": "Slug of the organization gone to; repeat for several (OR).",
+    "tag": "Slug of a theme; repeat for several (OR).",
+    "from": "Announced on or after: YYYY, YYYY-MM or YYYY-MM-DD. A partial date "
+    "counts when its period overlaps.",
+    "to": "Announced on or before: YYYY, YYYY-MM or YYYY-MM-DD.",
+    "page": "Page of 50, from 1. A page past the last is a 400.",
+}
+
+
+def filter_parameters() -> list[OpenApiParameter]:
+    """Parameters whose schema the django-filter extension cannot infer."""
+    parameters = []
+    for name, filter_ in DepartureFilterSet.base_filters.items():
+        help_text = f"{filter_.label}. {HELP.get(name, '')}".strip()
+        if isinstance(filter_, SlugListFilter):
+            schema = {"type": "array", "items": {"type": "string", "maxLength": 200}}
+            parameters.append(
+                OpenApiParameter(
+                    name, schema, description=help_text, explode=True, style="form"
+                )
+            )
+        elif name in ("from", "to"):
+            schema = {"type": "string", "pattern": DATE_PATTERN}
+            parameters.append(OpenApiParameter(name, schema, description=help_text))
+        elif isinstance(filter_, PageFilter):
+            schema = {"type": "integer", "minimum": 1, "maximum": 10**9}
+            parameters.append(OpenApiParameter(name, schema, description=help_text))
+        elif name == "q":
+            schema = {"type": "string", "maxLength": 200}
+            parameters.append(OpenApiParameter(name, schema, description=help_text))
+    return parameters
+
+
+# Tell the django-filter extension these filters' types (it cannot guess them
+# from methods); filter_parameters() then describes them in full.
+for _filter, _type in (
+    (SlugListFilter, OpenApiTypes.STR),
+    (PartialDateFilter, OpenApiTypes.STR),
+    (PageFilter, OpenApiTypes.INT),
+):
+    set_override(_filter, "field", _type)
