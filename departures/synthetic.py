@@ -32,11 +32,13 @@ from departures import synthetic_db as db
 from departures.models import Citation, Departure, Source, Tag
 from departures.synthetic_words import (
     COMMON_SURNAMES,
+    COMMON_WORD_SHARE,
     CONTEXT,
     FIRST_NAMES,
     GOVERNANCE_CONTEXT,
     ORG_WORDS,
     PUBLISHERS,
+    RARE_SURNAME,
     STATED,
     SYLLABLES,
     TAGS,
@@ -50,11 +52,6 @@ SOURCE_PREFIX = f"https://{SOURCE_HOST}/"
 ORGANIZATION_SUFFIX = " (synthetic)"
 TAG_PREFIX = "synthetic: "
 
-# Words the benchmark searches for. COMMON_WORD appears in the context of about
-# 5 % of departures and nowhere else; RARE_SURNAME is the surname of two people.
-COMMON_WORD = "governance"
-COMMON_WORD_SHARE = 0.05
-RARE_SURNAME = "Quillfeather"
 
 FIRST_DAY = datetime.date(1990, 1, 1)
 LAST_DAY = datetime.date(2026, 10, 31)

@@ -1,5 +1,11 @@
 """Names and phrases for synthetic departures (departures/synthetic.py)."""
 
+# Words the benchmark searches for. COMMON_WORD appears in the context of about
+# 5 % of departures and nowhere else; RARE_SURNAME is the surname of two people.
+COMMON_WORD = "governance"
+COMMON_WORD_SHARE = 0.05
+RARE_SURNAME = "Quillfeather"
+
 FIRST_NAMES = (
     "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William "
     "Barbara Richard Susan Joseph Jessica Thomas Sarah Charles Karen Wei Li Mei "
