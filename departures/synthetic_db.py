@@ -3,7 +3,8 @@
 `bulk_create` spends most of its time compiling SQL value by value (about a
 minute and a half for 100 000 departures with their roles and sources); a
 prepared `executemany` with explicit ids does the same writes in a fraction of
-that. Only for synthetic data: nothing here validates, and no history is kept.
+that (COPY on PostgreSQL). Only for synthetic data: nothing here validates,
+and no history is kept.
 """
 
 from collections.abc import Iterable, Sequence
@@ -55,7 +56,16 @@ def insert(
         for row in rows
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        if connection.vendor == "postgresql":
+            # COPY: several times faster than executemany on PostgreSQL.
+            copy_sql = "COPY {} ({}) FROM STDIN".format(
+                qn(opts.db_table), ", ".join(names)
+            )
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(sql, values)
     return len(values)
 
 
