@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 
 import flat
 import servers
+import table
 from measure import Stat, children, measure, measure_download
 
 sys.path.insert(0, str(servers.ROOT))
@@ -222,30 +223,38 @@ def main() -> None:
     servers.manage(f"sqlite:///{SQLITE}", "collectstatic", "--no-input", "-v0")
     f = facts()
     page_list = pages(f)
-    columns = {"app SQLite": run_app(f"sqlite:///{SQLITE}", "sqlite", page_list)}
-    if pg_url.startswith("postgres"):
-        columns["app PostgreSQL"] = run_app(pg_url, "postgresql", page_list)
-    columns["Datasette as run"] = run_datasette(False, page_list)
-    columns["Datasette tuned"] = run_datasette(True, page_list)
-    import table
-
-    text = table.render(
-        columns,
-        page_list,
-        DOWNLOAD[0],
-        machine=machine(pg_url),
-        settings={
-            "N": N,
-            "CSV downloads": CSV_N,
-            "departures": DEPARTURES,
-            "seed": SEED,
-        },
-        load=(load_before, os.getloadavg()),
-    )
     name = "sqlite-postgresql" if pg_url.startswith("postgres") else "sqlite"
     out = servers.ROOT / "bench" / f"results-{name}.md"
-    out.write_text(text)
-    say("\n" + text + f"\nWritten to {out.relative_to(servers.ROOT)}")
+    info = machine(pg_url)
+    columns = {}
+
+    def write() -> str:
+        """Write the table so far: an interrupted run keeps what it measured."""
+        text = table.render(
+            columns,
+            page_list,
+            DOWNLOAD[0],
+            machine=info,
+            settings={
+                "N": N,
+                "CSV downloads": CSV_N,
+                "departures": DEPARTURES,
+                "seed": SEED,
+            },
+            load=(load_before, os.getloadavg()),
+        )
+        out.write_text(text)
+        return text
+
+    columns["app SQLite"] = run_app(f"sqlite:///{SQLITE}", "sqlite", page_list)
+    write()
+    if pg_url.startswith("postgres"):
+        columns["app PostgreSQL"] = run_app(pg_url, "postgresql", page_list)
+        write()
+    columns["Datasette as run"] = run_datasette(False, page_list)
+    write()
+    columns["Datasette tuned"] = run_datasette(True, page_list)
+    say("\n" + write() + f"\nWritten to {out.relative_to(servers.ROOT)}")
 
 
 def machine(pg_url: str) -> dict:

@@ -35,22 +35,18 @@ def render(columns, page_list, download_label, *, machine, settings, load) -> st
         "Milliseconds, median / p95 over N requests, each on a new connection, "
         "the whole body read. Ratios compare medians; below 1× the app is faster.",
         "",
-        "| page | "
-        + " | ".join(columns)
-        + " | "
-        + " | ".join(f"{app[4:]} ÷ {other[10:]}" for app, other in pairs)
+        "| "
+        + " | ".join(
+            ["page", *columns] + [f"{app[4:]} ÷ {other[10:]}" for app, other in pairs]
+        )
         + " |",
         "|---" * (1 + len(columns) + len(pairs)) + "|",
     ]
     for name, _, _ in page_list:
         stats = {column: results.get(name) for column, results in columns.items()}
-        lines.append(
-            f"| {name} | "
-            + " | ".join(cell(stats[column], settings["N"]) for column in columns)
-            + " | "
-            + " | ".join(ratio(stats[app], stats[other]) for app, other in pairs)
-            + " |"
-        )
+        cells = [name] + [cell(stats[column], settings["N"]) for column in columns]
+        cells += [ratio(stats[app], stats[other]) for app, other in pairs]
+        lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
         f"Full download, {download_label} and Datasette's "
