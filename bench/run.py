@@ -34,6 +34,8 @@ DEPARTURES = int(os.environ.get("BENCH_DEPARTURES", "100000"))
 SEED = int(os.environ.get("BENCH_SEED", "1"))
 MAX_SECONDS = float(os.environ.get("BENCH_MAX_SECONDS", "120"))
 REUSE = os.environ.get("BENCH_REUSE") == "1"
+# Which servers to measure: sqlite, postgresql, datasette (all by default).
+ONLY = set(os.environ.get("BENCH_ONLY", "sqlite,postgresql,datasette").split(","))
 WORK = Path(
     os.environ.get("BENCH_DIR") or Path(tempfile.gettempdir()) / "departures-bench"
 )
@@ -224,6 +226,8 @@ def main() -> None:
     f = facts()
     page_list = pages(f)
     name = "sqlite-postgresql" if pg_url.startswith("postgres") else "sqlite"
+    if ONLY != {"sqlite", "postgresql", "datasette"}:
+        name = "-".join(sorted(ONLY))
     out = servers.ROOT / "bench" / f"results-{name}.md"
     info = machine(pg_url)
     columns = {}
@@ -246,14 +250,16 @@ def main() -> None:
         out.write_text(text)
         return text
 
-    columns["app SQLite"] = run_app(f"sqlite:///{SQLITE}", "sqlite", page_list)
-    write()
-    if pg_url.startswith("postgres"):
+    if "sqlite" in ONLY:
+        columns["app SQLite"] = run_app(f"sqlite:///{SQLITE}", "sqlite", page_list)
+        write()
+    if pg_url.startswith("postgres") and "postgresql" in ONLY:
         columns["app PostgreSQL"] = run_app(pg_url, "postgresql", page_list)
         write()
-    columns["Datasette as run"] = run_datasette(False, page_list)
-    write()
-    columns["Datasette tuned"] = run_datasette(True, page_list)
+    if "datasette" in ONLY:
+        columns["Datasette as run"] = run_datasette(False, page_list)
+        write()
+        columns["Datasette tuned"] = run_datasette(True, page_list)
     say("\n" + write() + f"\nWritten to {out.relative_to(servers.ROOT)}")
 
 

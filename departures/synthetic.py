@@ -236,6 +236,7 @@ class Generator:
         db.reset_sequences(
             Organization, Person, Role, Departure, Source, Citation, Tagging
         )
+        db.analyze()
         return {
             "organizations": len(org_ids),
             "people": len(person_ids),
