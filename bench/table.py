@@ -16,7 +16,8 @@ def cell(stat: Stat | None, n: int = 0) -> str:
 def ratio(app: Stat | None, other: Stat | None) -> str:
     if not (app and other and app.ok and other.ok):
         return "–"
-    return f"{app.median / other.median:.1f}×"
+    value = app.median / other.median
+    return f"{value:.2f}×" if value < 0.1 else f"{value:.1f}×"
 
 
 def render(columns, page_list, download_label, *, machine, settings, load) -> str:
