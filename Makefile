@@ -11,7 +11,7 @@ TEST_ENV := DJANGO_DEBUG=0 \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only} \
 	DJANGO_SECURE_SSL_REDIRECT=0
 
-.PHONY: install run test lint format serve clean
+.PHONY: install run test lint format serve clean bench
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -52,8 +52,21 @@ serve: install
 	$(PY) manage.py migrate --no-input
 	$(VENV)/bin/gunicorn config.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2} --access-logfile -
 
+# The benchmark (bench/README.md): Datasette goes into its own environment,
+# never into the app's.
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
+	touch $(BENCH_STAMP)
+
+bench: install $(BENCH_STAMP)
+	$(PY) bench/run.py
+
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) node_modules staticfiles .pytest_cache .ruff_cache
 
 # --- Hardening (issue 10): backups and the load test -------------------------
 .PHONY: backup restore loadtest
