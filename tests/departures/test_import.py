@@ -105,7 +105,7 @@ def test_importing_the_same_file_twice_changes_nothing(db):
     assert [row.action for row in again.outcomes] == ["unchanged", "unchanged"]
 
 
-def test_the_demo_file_reimports_without_a_change(demo_data):
+def test_the_demo_file_reimports_without_a_change(demo_data_imported):
     history_before = history_counts()
 
     call_command("load_demo", verbosity=0)
