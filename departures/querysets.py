@@ -91,9 +91,6 @@ class DepartureQuerySet(models.QuerySet):
     def not_reversed(self):
         return self.filter(reversed_on__isnull=True)
 
-    def involuntary(self):
-        return self.filter(is_involuntary=True)
-
     def search(self, text: str):
         text = (text or "").strip()
         if not text:
@@ -146,18 +143,6 @@ class DepartureQuerySet(models.QuerySet):
                     F("source__published_on").asc(nulls_last=True), "id"
                 ),
             ),
-        )
-
-
-class SourceQuerySet(models.QuerySet):
-    def search(self, text: str):
-        text = (text or "").strip()
-        if not text:
-            return self
-        return self.filter(
-            Q(url__icontains=text)
-            | Q(title__icontains=text)
-            | Q(publisher__icontains=text)
         )
 
 
