@@ -49,12 +49,16 @@ class Snapshot:
         return cls({model: found for model, found in rows.items() if found}), result
 
     def restore(self) -> None:
-        """Insert the rows into the test's (empty) tables, keeping their keys."""
-        for model, rows in self.rows.items():
-            model._base_manager.bulk_create(model(**row) for row in rows)
-        # PostgreSQL's sequences do not see explicit keys; SQLite's do.
-        statements = connection.ops.sequence_reset_sql(no_style(), list(self.rows))
-        if statements:
+        """Insert the rows into the test's (empty) tables, keeping their keys.
+
+        In one transaction, so that foreign keys are checked once all the rows
+        are in (tests on a live server run outside a test transaction).
+        """
+        with transaction.atomic():
+            for model, rows in self.rows.items():
+                model._base_manager.bulk_create(model(**row) for row in rows)
+            # PostgreSQL's sequences do not see explicit keys; SQLite's do.
+            statements = connection.ops.sequence_reset_sql(no_style(), list(self.rows))
             with connection.cursor() as cursor:
                 for sql in statements:
                     cursor.execute(sql)
