@@ -1,6 +1,10 @@
 # Departures: `make run` to try it, `make test` to check it.
-PYTHON ?= python3.11
-VENV := .venv
+# The Python to build .venv with: PYTHON=... if given, else the first of
+# PYTHON_CANDIDATES that runs and is 3.11 or newer (a pyenv shim for a version
+# that is not enabled does not run, and is skipped).
+PYTHON ?=
+PYTHON_CANDIDATES := python3.13 python3.12 python3.11 python3
+VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
@@ -14,8 +18,18 @@ TEST_ENV := DJANGO_DEBUG=0 \
 .PHONY: install run test lint format serve clean bench
 
 $(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@is_new_enough() { "$$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; }; \
+	python="$(PYTHON)"; \
+	if [ -n "$$python" ]; then \
+		is_new_enough "$$python" || { echo "PYTHON=$$python does not run or is older than 3.11; Departures needs Python 3.11 or newer."; exit 1; }; \
+	else \
+		for candidate in $(PYTHON_CANDIDATES); do \
+			if is_new_enough "$$candidate"; then python="$$candidate"; break; fi; \
+		done; \
+		[ -n "$$python" ] || { echo "Departures needs Python 3.11 or newer, and none of $(PYTHON_CANDIDATES) is. Install one, or name it: make PYTHON=/path/to/python3.12 ..."; exit 1; }; \
+	fi; \
+	echo "Building $(VENV) with $$python ($$("$$python" -c 'import sys; print(sys.version.split()[0], "at", sys.executable)'))"; \
+	"$$python" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
@@ -37,13 +51,16 @@ run: install
 test: install
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
+# The hooks of .pre-commit-config.yaml, on every tracked file: ruff check and
+# format, django-upgrade, djhtml. All run from the venv; nothing is downloaded.
 lint: install
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	git ls-files -z '*.py' | xargs -0 $(VENV)/bin/django-upgrade --target-version 5.2 || true
+	git ls-files -z 'templates/*.html' | xargs -0 $(VENV)/bin/djhtml
 
 # Production-style serving: settings come from the environment
 # (DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, ...).

@@ -79,7 +79,7 @@ class RequestLimitsMiddleware:
     def check_body_size(request) -> None:
         limit = settings.REQUEST_MAX_BODY_SIZE
         try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            length = int(request.headers.get("content-length") or 0)
         except ValueError:
             raise BadRequest("The Content-Length header is not a number.") from None
         if limit is not None and length > limit:
@@ -141,7 +141,7 @@ def client_ip(request) -> str | None:
     count = settings.TRUSTED_PROXY_COUNT
     forwarded = [
         part.strip()
-        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        for part in request.headers.get("x-forwarded-for", "").split(",")
         if part.strip()
     ]
     if count and len(forwarded) >= count:

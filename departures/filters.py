@@ -1,4 +1,4 @@
-"""The filter contract of DESIGN.md, once, for every view that lists departures.
+"""The filter contract (docs/filter-contract.md), once, for every listing.
 
 The timeline, the CSV, the JSON API, the feed and the embed all take these
 parameters; their names are a public interface.

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -11,7 +12,6 @@ from departures.normalization import normalize_url
 from departures.querysets import (
     CitationQuerySet,
     DepartureQuerySet,
-    SourceQuerySet,
     TagQuerySet,
 )
 from people.dates import PRECISION_HELP, PartialDate, Precision, precision_constraint
@@ -101,7 +101,6 @@ class Source(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -376,6 +375,14 @@ class Departure(models.Model):
     @property
     def is_reversed(self) -> bool:
         return self.reversed_on is not None
+
+    @property
+    def is_pending(self) -> bool:
+        """Announced, still in role: the effective date is still ahead."""
+        effective = self.effective
+        if effective is None or self.is_reversed:
+            return False
+        return effective.start > timezone.localdate()
 
 
 class Citation(models.Model):

@@ -93,9 +93,6 @@ class DepartureQuerySet(models.QuerySet):
     def not_reversed(self):
         return self.filter(reversed_on__isnull=True)
 
-    def involuntary(self):
-        return self.filter(is_involuntary=True)
-
     def search(self, text: str):
         text = (text or "").strip()
         if not text:

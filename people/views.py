@@ -11,8 +11,8 @@ from dataclasses import replace
 
 from django import forms
 from django.core.exceptions import BadRequest
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Lower
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -160,21 +160,6 @@ class PersonDetailView(MergedRedirectMixin, DetailView):
             ),
             **kwargs,
         )
-
-
-def _count_of(queryset, outer: str):
-    """A correlated subquery counting `queryset` rows per outer row."""
-    return Coalesce(
-        Subquery(
-            queryset.filter(**{outer: OuterRef("pk")})
-            .order_by()
-            .values(outer)
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
 
 
 class OrganizationListView(PageParameterMixin, ListView):

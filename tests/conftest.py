@@ -1,10 +1,39 @@
 import pytest
+from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
 from django.core.management import call_command
+
+from tests.snapshot import Snapshot
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Hash test passwords with MD5: PBKDF2 is slow by design, and the
+    permission matrix alone creates users by the hundred."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker) -> Snapshot:
+    """The demo dataset, imported once per test run."""
+    with django_db_blocker.unblock():
+        snapshot, _ = Snapshot.build(lambda: call_command("load_demo", verbosity=0))
+    return snapshot
 
 
 @pytest.fixture
-def demo_data(db):
-    """The demo dataset, loaded through `load_demo`."""
+def demo_data(db, demo_snapshot):
+    """The demo dataset, as `load_demo` leaves it (copied from one import)."""
+    demo_snapshot.restore()
+
+
+@pytest.fixture
+def demo_data_imported(db):
+    """The demo dataset, imported for this test through `load_demo` itself:
+    for tests that count what a second import adds to the history."""
     call_command("load_demo", verbosity=0)
 
 

@@ -14,6 +14,7 @@ from tests.factories import (
     RoleFactory,
     TagFactory,
 )
+from tests.snapshot import Snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -66,13 +67,34 @@ def make_rows(count: int):
     return departures, person
 
 
+@pytest.fixture(scope="module")
+def rows():
+    """`rows(count)` puts `make_rows(count)` in the database and returns the
+    first departure's URL and the busy person's slug; each size is built once
+    per module and copied into the tests that need it."""
+    built = {}
+
+    def restore(count: int) -> tuple[str, str]:
+        if count not in built:
+            built[count] = Snapshot.build(lambda: _addresses(*make_rows(count)))
+        snapshot, addresses = built[count]
+        snapshot.restore()
+        return addresses
+
+    return restore
+
+
+def _addresses(departures, person) -> tuple[str, str]:
+    return departures[0].get_absolute_url(), person.slug
+
+
 @pytest.mark.parametrize("count", [10, 200])
 @pytest.mark.parametrize("url", list(PAGES))
-def test_reader_pages_make_a_fixed_number_of_queries(client, url, count):
-    departures, person = make_rows(count)
+def test_reader_pages_make_a_fixed_number_of_queries(client, rows, url, count):
+    departure_url, person_slug = rows(count)
     path = url.format(
-        departure=departures[0].get_absolute_url().removeprefix("/departures/")[:-1],
-        person=person.slug,
+        departure=departure_url.removeprefix("/departures/")[:-1],
+        person=person_slug,
     )
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
@@ -81,8 +103,8 @@ def test_reader_pages_make_a_fixed_number_of_queries(client, url, count):
 
 
 @pytest.mark.parametrize("count", [60, 200])
-def test_a_later_page_of_the_timeline_makes_as_many_queries(client, count):
-    make_rows(count)
+def test_a_later_page_of_the_timeline_makes_as_many_queries(client, rows, count):
+    rows(count)
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/?page=2&sort=oldest")
     assert response.status_code == 200

@@ -3,8 +3,9 @@ from django.views.generic import TemplateView
 from departures.models import Departure, Source
 from people.models import Role
 
-# Definitions shown on the methodology page, keyed by the stored value. They
-# repeat what editors read in the admin's help text, written for readers.
+# Definitions shown on the methodology page, keyed by the stored value, written
+# for readers. docs/data-dictionary.md holds the same words beside the admin's
+# help text, and tests/test_docs.py keeps the three in step.
 REASONS = {
     "resigned": "Left voluntarily; no more specific reason is known.",
     "new_role": "Left to take a role at another organization.",

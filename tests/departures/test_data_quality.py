@@ -224,4 +224,6 @@ def test_page_answers_in_a_bounded_number_of_queries(
     client.force_login(UserFactory(groups=["Editors"]))
 
     with django_assert_max_num_queries(30):
-        client.get(URL)
+        response = client.get(URL)
+
+    assert response.status_code == 200

@@ -14,7 +14,7 @@ def counts():
     return {m._meta.label: m.objects.count() for m in models}
 
 
-def test_load_demo_twice_leaves_every_row_count_unchanged(demo_data):
+def test_load_demo_twice_leaves_every_row_count_unchanged(demo_data_imported):
     before = counts()
 
     call_command("load_demo", verbosity=0)

@@ -134,3 +134,9 @@ def test_the_methodology_page_defines_every_taxonomy(client):
     assert "How to cite" in html
     assert "CC BY 4.0" in html
     assert "Regulatory filing" in html
+
+
+def test_a_draft_departure_has_no_public_page(client):
+    draft = DepartureFactory(draft=True)
+
+    assert client.get(draft.get_absolute_url()).status_code == 404

@@ -51,6 +51,7 @@ def test_import_creates_everything_and_publishes_sourced_rows(db):
     }
     assert Departure.objects.published().count() == 2
     assert [row.action for row in report.outcomes] == ["created", "created"]
+    assert report.created["departures"] == 2
 
 
 def test_one_bad_row_imports_zero_rows_and_lists_every_error(db):
@@ -86,8 +87,8 @@ def test_a_row_refused_by_the_model_aborts_the_file_too(db):
 
     report = import_departures(text)
 
-    assert [(e.line, e.message) for e in report.errors] == [
-        (3, "A departure needs at least one source before it can be published.")
+    assert [(e.line, e.column, e.message) for e in report.errors] == [
+        (3, "", "A departure needs at least one source before it can be published.")
     ]
     assert counts() == dict.fromkeys(counts(), 0)
 
@@ -103,14 +104,21 @@ def test_importing_the_same_file_twice_changes_nothing(db):
     assert history_counts() == history_before
     assert not again.changed
     assert [row.action for row in again.outcomes] == ["unchanged", "unchanged"]
+    assert all(count == 0 for count in again.created.values())
 
 
-def test_the_demo_file_reimports_without_a_change(demo_data):
+def test_the_demo_file_reimports_without_a_change(demo_data_imported):
     history_before = history_counts()
 
     call_command("load_demo", verbosity=0)
 
     assert history_counts() == history_before
+
+
+def test_unknown_columns_are_refused_on_line_one(db):
+    report = import_departures("person,colour\nA,blue\n")
+
+    assert [(e.line, e.column) for e in report.errors] == [(1, "colour")]
 
 
 def test_rows_match_existing_records_regardless_of_case_and_url_form(db):
@@ -147,7 +155,9 @@ def test_preview_reports_what_a_row_changes(db):
     outcome = {o.kind: o.action for o in report.outcomes[0].outcomes}
     assert outcome["source"] == "changed"  # the title is filled in
     assert outcome["person"] == "created"
+    assert report.created["departures"] == 1
     assert Source.objects.get().title == ""  # a dry run writes nothing
+    assert not Departure.objects.exists()
 
 
 def test_empty_published_cell_leaves_publication_alone(db):

@@ -176,7 +176,7 @@ def test_an_unknown_slug_is_a_200_with_no_results(client):
         "unknown=parameter",
     ],
 )
-def test_no_input_gives_a_server_error(client, query):
+def test_odd_or_hostile_parameters_answer_200_or_400_never_500(client, query):
     DepartureFactory()
     assert client.get(f"/?{query}").status_code in (200, 400)
 
@@ -236,3 +236,32 @@ def test_links_from_a_page_with_a_bad_parameter_leave_it_out(client):
     for facet in response.context["facets"]:
         for option in facet.options:
             assert client.get(f"/{option.href}").status_code == 200, option.href
+
+
+def test_draft_departures_are_not_on_the_timeline(client):
+    DepartureFactory(role=RoleFactory(person=PersonFactory(name="Public Person")))
+    DepartureFactory(
+        role=RoleFactory(person=PersonFactory(name="Secret Draft")), draft=True
+    )
+
+    page = client.get("/").content.decode()
+
+    assert "Public Person" in page
+    assert "Secret Draft" not in page
+
+
+def test_timeline_shows_dates_at_their_precision(client):
+    DepartureFactory(
+        announced_on=datetime.date(2024, 4, 1), announced_precision="month"
+    )
+
+    page = client.get("/").content.decode()
+
+    assert "April 2024" in page
+    assert "April 1, 2024" not in page
+
+
+def test_timeline_links_each_departure_to_its_sources(client, demo_data):
+    page = client.get("/").content.decode()
+
+    assert "https://www.thehindu.com/sci-tech/technology/openai-cto-mira-murati" in page

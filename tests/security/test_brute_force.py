@@ -68,10 +68,10 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_one_locked(
     superuser, settings
 ):
     settings.TRUSTED_PROXY_COUNT = 1
-    proxy = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    proxy = Client(REMOTE_ADDR="10.0.0.1", headers={"x-forwarded-for": "203.0.113.7"})
     for _ in range(5):
         proxy.post("/admin/login/", {"username": "admin", "password": "nope"})
-    other = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9")
+    other = Client(REMOTE_ADDR="10.0.0.1", headers={"x-forwarded-for": "198.51.100.9"})
     response = other.post("/admin/login/", {"username": "admin", "password": RIGHT})
     assert response.status_code == 302
 

@@ -109,7 +109,7 @@ def test_the_400_page_names_the_parameter_without_echoing_control_characters(
 
 
 def test_a_bad_host_is_a_400(published):
-    assert Client(HTTP_HOST="evil.example").get("/").status_code == 400
+    assert Client(headers={"host": "evil.example"}).get("/").status_code == 400
 
 
 @pytest.mark.parametrize(
