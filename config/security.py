@@ -28,8 +28,10 @@ from django.conf import settings
 from django.core.exceptions import (
     BadRequest,
     RequestDataTooBig,
+    SuspiciousOperation,
     ValidationError,
 )
+from django.http import JsonResponse
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 
@@ -63,6 +65,10 @@ def check_values(values: Iterable[str], *, max_length: int | None = None) -> Non
         check_text(value, max_length=max_length)
 
 
+# Paths whose errors are JSON bodies, not the site's HTML error page.
+JSON_PATHS = ("/api/",)
+
+
 class RequestLimitsMiddleware:
     """Refuse oversized bodies and malformed query strings with a 400."""
 
@@ -70,9 +76,16 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        self.check_body_size(request)
-        self.check_path(request)
-        self.check_query(request)
+        try:
+            self.check_body_size(request)
+            self.check_path(request)
+            self.check_query(request)
+        except (BadRequest, SuspiciousOperation) as error:
+            if not request.path.startswith(JSON_PATHS):
+                raise  # handler400: the site's error page, logged in one line
+            # The JSON API answers in JSON, naming the parameter at fault.
+            name = getattr(error, "parameter", "__all__")
+            return JsonResponse({"errors": {name: [str(error)]}}, status=400)
         return self.get_response(request)
 
     @staticmethod
@@ -101,7 +114,9 @@ class RequestLimitsMiddleware:
                 check_values(values)
             except ValidationError as error:
                 shown = "".join(c for c in name[:100] if not has_control_character(c))
-                raise BadRequest(f"Parameter “{shown}”: {error.messages[0]}") from None
+                bad = BadRequest(f"Parameter “{shown}”: {error.messages[0]}")
+                bad.parameter = shown
+                raise bad from None
 
 
 # Headers every response carries, static files included. The middleware sets

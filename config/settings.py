@@ -269,6 +269,11 @@ SPECTACULAR_SETTINGS = {
         "url": "https://creativecommons.org/licenses/by/4.0/",
     },
     "SERVE_INCLUDE_SCHEMA": False,
+    # The request limits every URL enforces (config/security.py), in the schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "departures.api.schema.document_request_limits",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ReasonEnum": "departures.models.Departure.Reason",

@@ -12,6 +12,7 @@ from departures.normalization import normalize_url
 from departures.querysets import (
     CitationQuerySet,
     DepartureQuerySet,
+    SourceQuerySet,
     TagQuerySet,
 )
 from people.dates import PRECISION_HELP, PartialDate, Precision, precision_constraint
@@ -101,6 +102,7 @@ class Source(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -55,7 +55,12 @@ def crawl(client: Client, starts: Iterable[str], *, limit: int = 2000) -> Crawl:
     while queue and len(result.pages) < limit:
         url = queue.popleft()
         response = client.get(url)
-        text = response.content.decode(errors="replace")
+        body = (
+            b"".join(response.streaming_content)
+            if response.streaming
+            else response.content
+        )
+        text = body.decode(errors="replace")
         result.pages[url] = (response.status_code, text)
         if response.status_code != 200 or "html" not in response.get(
             "Content-Type", ""
@@ -75,21 +80,38 @@ def public_starts(*, searches: Iterable[str] = ()) -> list[str]:
     from departures.models import Departure, Tag
     from people.models import Organization, Person
 
-    starts = ["/", "/people/", "/organizations/", "/about/"]
-    starts += [
-        f"/people/{slug}/" for slug in Person.objects.values_list("slug", flat=True)
-    ]
+    # Every format of the filter contract, beside the timeline itself.
+    listings = ["/", "/departures.csv", "/feed/", "/api/departures", "/embed/"]
+    starts = [*listings, "/people/", "/organizations/", "/about/"]
+    starts += ["/sitemap.xml", "/robots.txt", "/api/", "/api/openapi.json"]
+    for slug in Person.objects.values_list("slug", flat=True):
+        starts += [
+            f"/people/{slug}/",
+            f"/people/{slug}/feed/",
+            f"/people/{slug}/departures.csv",
+            f"/api/people/{slug}",
+        ]
     for slug in Organization.objects.values_list("slug", flat=True):
         starts += [
             f"/organizations/{slug}/",
-            f"/?organization={slug}",
-            f"/?destination={slug}",
+            f"/organizations/{slug}/feed/",
+            f"/api/organizations/{slug}",
         ]
-    starts += [f"/?tag={slug}" for slug in Tag.objects.values_list("slug", flat=True)]
+        for listing in listings:
+            starts += [
+                f"{listing}?organization={slug}",
+                f"{listing}?destination={slug}",
+            ]
+    for slug in Tag.objects.values_list("slug", flat=True):
+        starts += [f"{listing}?tag={slug}" for listing in listings]
     for departure in Departure.objects.select_related(
         "role__person", "role__organization"
     ):
-        starts.append(f"/departures/{departure.pk}/{departure.slug}/")
+        starts += [
+            f"/departures/{departure.pk}/{departure.slug}/",
+            f"/api/departures/{departure.pk}",
+        ]
     for text in searches:
-        starts += [f"/?q={text}", f"/people/?q={text}"]
+        starts += [f"{listing}?q={text}" for listing in listings]
+        starts.append(f"/people/?q={text}")
     return starts

@@ -117,7 +117,15 @@ def test_pages_only_a_draft_shows_answer_404(client, site):
         "/organizations/mkrdestqz-inc/",
         "/organizations/mkrneworgqz-inc/",
         "/organizations/mkrpendingdestqz-co/",
+        "/people/mkrpersonqz-alpha/feed/",
+        "/people/mkrpersonqz-alpha/departures.csv",
+        "/api/people/mkrpersonqz-alpha",
+        "/organizations/mkrorgqz-labs/feed/",
+        "/api/organizations/mkrorgqz-labs",
     ]:
         assert result.status(url) == 404, url
+    # Every format was read, so a leak in one of them would have been seen.
+    for url in ["/departures.csv", "/feed/", "/api/departures", "/embed/"]:
+        assert result.status(url) == 200, url
     assert result.status(site.get_absolute_url()) == 200
     assert result.status("/people/ilya-public/") == 200

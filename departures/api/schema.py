@@ -5,6 +5,7 @@ cannot read from the filters (repeatable slugs, partial dates, limits) is said
 here, from the filters' own labels, so the two cannot name different things.
 """
 
+from django.conf import settings
 from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -63,3 +64,53 @@ for _filter, _type in (
     (PageFilter, OpenApiTypes.INT),
 ):
     set_override(_filter, "field", _type)
+
+
+# No C0/C1 control character anywhere in a value (config/security.py).
+NO_CONTROL_CHARACTERS = r"^[^\u0000-\u001f\u007f-\u009f]*$"
+
+
+def document_request_limits(result, generator, request, public):
+    """Postprocessing hook: every query parameter of every path carries the
+    limits the request middleware enforces on all URLs, so a client that keeps
+    to the schema is never refused by them."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") in ("query", "path"):
+                    _limit(parameter.get("schema", {}))
+            operation.setdefault("responses", {}).setdefault("400", BAD_REQUEST)
+    return result
+
+
+BAD_REQUEST = {
+    "description": "A malformed request: a control character, an over-long "
+    "value or too many values, in the path or any parameter. The body names "
+    "each parameter at fault (`__all__` for the address itself).",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["errors"],
+                "properties": {
+                    "errors": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                        },
+                    }
+                },
+            }
+        }
+    },
+}
+
+
+def _limit(schema: dict) -> None:
+    if schema.get("type") == "array":
+        schema.setdefault("maxItems", settings.QUERY_MAX_VALUES)
+        _limit(schema.setdefault("items", {}))
+    elif schema.get("type") == "string" and "enum" not in schema:
+        schema.setdefault("maxLength", settings.QUERY_MAX_VALUE_LENGTH)
+        schema.setdefault("pattern", NO_CONTROL_CHARACTERS)

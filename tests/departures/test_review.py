@@ -123,8 +123,7 @@ def test_review_page_shows_the_change_in_words(client, editor, publisher, publis
         departure_form_data(
             published,
             reason="ousted",
-            announced_on="2024-03-01",
-            announced_precision="month",
+            announced="2024-03",
         ),
     )
     client.force_login(publisher)
