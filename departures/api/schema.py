@@ -77,8 +77,10 @@ def document_request_limits(result, generator, request, public):
     for path in result.get("paths", {}).values():
         for operation in path.values():
             for parameter in operation.get("parameters", []):
-                if parameter.get("in") in ("query", "path"):
+                if parameter.get("in") == "query":
                     _limit(parameter.get("schema", {}))
+                elif parameter.get("in") == "path":
+                    _limit(parameter.get("schema", {}), empty_choice=False)
             operation.setdefault("responses", {}).setdefault("400", BAD_REQUEST)
     return result
 
@@ -107,10 +109,16 @@ BAD_REQUEST = {
 }
 
 
-def _limit(schema: dict) -> None:
+def _limit(schema: dict, *, empty_choice: bool = True) -> None:
     if schema.get("type") == "array":
         schema.setdefault("maxItems", settings.QUERY_MAX_VALUES)
-        _limit(schema.setdefault("items", {}))
-    elif schema.get("type") == "string" and "enum" not in schema:
+        _limit(schema.setdefault("items", {}), empty_choice=False)
+    elif schema.get("type") == "string" and "enum" in schema:
+        if not empty_choice:
+            return
+        # A single choice left empty means "not given", as a form submits it.
+        if "" not in schema["enum"]:
+            schema["enum"] = [*schema["enum"], ""]
+    elif schema.get("type") == "string":
         schema.setdefault("maxLength", settings.QUERY_MAX_VALUE_LENGTH)
         schema.setdefault("pattern", NO_CONTROL_CHARACTERS)
