@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils.text import slugify
 
 from people.dates import PartialDate
@@ -98,16 +98,42 @@ def named_get_or_create(
 ):
     """The row of `model` named `name` (regardless of case and spacing), or a new one.
 
-    Two requests creating the same new name at once both get the one row that
-    won: the loser's insert fails on the name or slug constraint inside a
-    savepoint, and it reads the winner back (or, for a slug taken by another
-    name, tries the next slug)."""
+    Two requests creating the same new name at once both get one row: the
+    second waits for the first (`_wait_for_others_creating`) and reads its
+    row; an insert that still fails on a constraint, inside a savepoint, reads
+    the winner back (or, for a slug taken by another name, tries the next)."""
     name = squash(name)
     key = (model, name.casefold())
     if cache is not None and key in cache:
         note_change(changes, kind, cache[key])
         return cache[key]
     found = model.objects.named(name).order_by("id").first()
+    if found is None:
+        with transaction.atomic():
+            _wait_for_others_creating(model, name)
+            found = model.objects.named(name).order_by("id").first()
+            return _create_named(model, name, found, actor, cache, changes, kind)
+    return _create_named(model, name, found, actor, cache, changes, kind)
+
+
+def _wait_for_others_creating(model: type[models.Model], name: str) -> None:
+    """Queue behind any other transaction creating this name, so that the
+    second of two requests logging one new person reads the first's row
+    instead of creating a namesake (names, unlike slugs, are not unique).
+
+    PostgreSQL: a transaction-level advisory lock on the name. SQLite needs
+    none: its IMMEDIATE transactions already let one writer in at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                [f"{model._meta.label_lower}:{name.casefold()}"],
+            )
+
+
+def _create_named(model, name, found, actor, cache, changes, kind):
+    """`found`, or a new row of `model` named `name`, noted and cached."""
+    key = (model, name.casefold())
     created = found is None
     attempt = 0
     while found is None:
