@@ -15,7 +15,13 @@ from departures.querysets import (
     SourceQuerySet,
     TagQuerySet,
 )
-from people.dates import PRECISION_HELP, PartialDate, Precision, precision_constraint
+from people.dates import (
+    PRECISION_HELP,
+    PartialDate,
+    Precision,
+    clean_partial_date,
+    precision_constraint,
+)
 from people.models import Organization, Person, Role
 from people.validators import http_url
 
@@ -124,14 +130,8 @@ class Source(models.Model):
     def clean(self):
         super().clean()
         self.url = normalize_url(self.url)
-        if self.published_on and not self.published_precision:
-            self.published_precision = Precision.DAY
-        if not self.published_on:
-            self.published_precision = ""
-        try:
-            PartialDate.from_db(self.published_on, self.published_precision)
-        except ValueError as error:
-            raise ValidationError({"published_on": str(error)}) from None
+        if errors := clean_partial_date(self, "published"):
+            raise ValidationError(errors)
 
     @property
     def published(self) -> PartialDate | None:
@@ -333,16 +333,8 @@ class Departure(models.Model):
             self.is_involuntary = True
         elif self.reason not in self.MAYBE_INVOLUNTARY:
             self.is_involuntary = False
-        for field, required in (("announced", True), ("effective", False)):
-            on, precision = f"{field}_on", f"{field}_precision"
-            if getattr(self, on) and not getattr(self, precision):
-                setattr(self, precision, Precision.DAY)
-            if not getattr(self, on) and not required:
-                setattr(self, precision, "")
-            try:
-                PartialDate.from_db(getattr(self, on), getattr(self, precision))
-            except ValueError as error:
-                errors[on] = str(error)
+        errors |= clean_partial_date(self, "announced", required=True)
+        errors |= clean_partial_date(self, "effective")
         if (
             self.reversed_on
             and self.announced_on

@@ -151,6 +151,27 @@ def precision_constraint(field: str, precision_field: str, *, name: str):
     )
 
 
+def clean_partial_date(
+    obj: models.Model, name: str, *, required: bool = False
+) -> dict[str, str]:
+    """Settle the precision of `obj`'s `<name>_on` / `<name>_precision` pair
+    and return its error, keyed by `<name>_on`, as `ValidationError` takes it.
+
+    A date without a precision is taken to the day; no date, no precision
+    (unless the date is `required`: its own field error then says so).
+    """
+    on, precision = f"{name}_on", f"{name}_precision"
+    if getattr(obj, on) and not getattr(obj, precision):
+        setattr(obj, precision, Precision.DAY)
+    if not getattr(obj, on) and not required:
+        setattr(obj, precision, "")
+    try:
+        PartialDate.from_db(getattr(obj, on), getattr(obj, precision))
+    except ValueError as error:
+        return {on: str(error)}
+    return {}
+
+
 class PartialDateField(forms.CharField):
     """A form field for `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, cleaned to a PartialDate."""
 

@@ -6,7 +6,13 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from people.dates import PRECISION_HELP, PartialDate, Precision, precision_constraint
+from people.dates import (
+    PRECISION_HELP,
+    PartialDate,
+    Precision,
+    clean_partial_date,
+    precision_constraint,
+)
 from people.querysets import OrganizationQuerySet, PersonQuerySet, RoleQuerySet
 from people.validators import http_url, http_url_lines
 
@@ -211,17 +217,7 @@ class Role(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
-        for field in ("start", "end"):
-            on, precision = f"{field}_on", f"{field}_precision"
-            if getattr(self, on) and not getattr(self, precision):
-                setattr(self, precision, Precision.DAY)
-            if not getattr(self, on):
-                setattr(self, precision, "")
-            try:
-                PartialDate.from_db(getattr(self, on), getattr(self, precision))
-            except ValueError as error:
-                errors[on] = str(error)
+        errors = clean_partial_date(self, "start") | clean_partial_date(self, "end")
         if self.start_on and self.end_on and self.end_on < self.start_on:
             errors["end_on"] = "A role cannot end before it starts."
         if errors:

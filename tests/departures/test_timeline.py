@@ -265,3 +265,16 @@ def test_timeline_links_each_departure_to_its_sources(client, demo_data):
     page = client.get("/").content.decode()
 
     assert "https://www.thehindu.com/sci-tech/technology/openai-cto-mira-murati" in page
+
+
+def test_the_chart_table_links_each_count_and_leaves_out_empty_months(client):
+    for announced in (D(2024, 1, 10), D(2024, 3, 2), D(2024, 3, 20)):
+        DepartureFactory(announced_on=announced)
+
+    html = client.get("/").content.decode()
+
+    assert '<figcaption id="chart-caption">Departures per month' in html
+    assert '<th scope="col">Month</th>' in html
+    assert '2<span class="visually-hidden"> departures in March 2024</span>' in html
+    assert '1<span class="visually-hidden"> departure in January 2024</span>' in html
+    assert "February 2024</th>" not in html

@@ -1,8 +1,10 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from people.dates import PartialDate, Precision
+from tests.factories import DepartureFactory, RoleFactory, SourceFactory
 
 
 @pytest.mark.parametrize(
@@ -38,3 +40,39 @@ def test_a_month_precision_date_spans_its_whole_month():
 def test_a_partial_date_must_start_its_period():
     with pytest.raises(ValueError):
         PartialDate(datetime.date(2024, 4, 15), Precision.MONTH)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("factory", "name"),
+    [
+        (RoleFactory, "start"),
+        (RoleFactory, "end"),
+        (DepartureFactory, "effective"),
+        (SourceFactory, "published"),
+    ],
+)
+def test_every_partial_date_pair_is_cleaned_the_same_way(factory, name):
+    obj = factory()
+    on, precision = f"{name}_on", f"{name}_precision"
+
+    # A date without a precision is a date to the day.
+    setattr(obj, on, datetime.date(2024, 5, 14))
+    setattr(obj, precision, "")
+    obj.full_clean()
+    assert getattr(obj, precision) == Precision.DAY
+
+    # No date, no precision.
+    setattr(obj, on, None)
+    setattr(obj, precision, Precision.MONTH)
+    obj.full_clean()
+    assert getattr(obj, precision) == ""
+
+    # A month is given by its first day.
+    setattr(obj, on, datetime.date(2024, 5, 14))
+    setattr(obj, precision, Precision.MONTH)
+    with pytest.raises(ValidationError) as error:
+        obj.full_clean()
+    assert error.value.message_dict == {
+        on: ["A month-precision date starts its period, not 2024-05-14."]
+    }

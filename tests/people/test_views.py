@@ -130,3 +130,18 @@ def test_index_pages_answer_a_bad_page_with_400_and_say_why(
 
     assert response.status_code == 400
     assert problem in response.content.decode()
+
+
+def test_an_organization_chart_table_shows_every_year_even_without_departures(
+    client,
+):
+    acme = OrganizationFactory(name="Acme", slug="acme")
+    for announced in (D(2022, 6, 1), D(2024, 6, 1)):
+        DepartureFactory(role=RoleFactory(organization=acme), announced_on=announced)
+
+    html = client.get("/organizations/acme/").content.decode()
+
+    assert '<th scope="col">Year</th>' in html
+    assert '<th scope="row">2023</th><td class="num">0</td>' in html
+    assert '1<span class="visually-hidden"> departure in 2024</span>' in html
+    assert "Chart as a table" not in html
