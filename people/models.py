@@ -41,8 +41,6 @@ class Organization(models.Model):
     objects = OrganizationQuerySet.as_manager()
     history = HistoricalRecords()
 
-    objects = OrganizationQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -96,8 +94,6 @@ class Person(models.Model):
 
     objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
-
-    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -186,8 +182,6 @@ class Role(models.Model):
 
     objects = RoleQuerySet.as_manager()
     history = HistoricalRecords()
-
-    objects = RoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["person__name", "start_on", "id"]
