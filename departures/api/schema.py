@@ -5,6 +5,8 @@ cannot read from the filters (repeatable slugs, partial dates, limits) is said
 here, from the filters' own labels, so the two cannot name different things.
 """
 
+import re
+
 from django.conf import settings
 from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
@@ -79,8 +81,9 @@ def document_request_limits(result, generator, request, public):
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "query":
                     _limit(parameter.get("schema", {}))
+                    _allow_empty(parameter)
                 elif parameter.get("in") == "path":
-                    _limit(parameter.get("schema", {}), empty_choice=False)
+                    _limit(parameter.get("schema", {}))
             operation.setdefault("responses", {}).setdefault("400", BAD_REQUEST)
     return result
 
@@ -109,16 +112,24 @@ BAD_REQUEST = {
 }
 
 
-def _limit(schema: dict, *, empty_choice: bool = True) -> None:
-    if schema.get("type") == "array":
-        schema.setdefault("maxItems", settings.QUERY_MAX_VALUES)
-        _limit(schema.setdefault("items", {}), empty_choice=False)
-    elif schema.get("type") == "string" and "enum" in schema:
-        if not empty_choice:
-            return
-        # A single choice left empty means "not given", as a form submits it.
+def _allow_empty(parameter: dict) -> None:
+    """A single-valued parameter left empty means "not given", as a form
+    submits it (`?sort=&to=`); the schema says so. Repeatable ones do not."""
+    schema = parameter.get("schema", {})
+    if schema.get("type") == "string" and "enum" in schema:
         if "" not in schema["enum"]:
             schema["enum"] = [*schema["enum"], ""]
-    elif schema.get("type") == "string":
+    elif schema.get("type") == "string" and "pattern" in schema:
+        if not re.fullmatch(schema["pattern"], ""):
+            schema["pattern"] = f"^$|{schema['pattern']}"
+    elif schema.get("type") == "integer":
+        parameter["schema"] = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+
+
+def _limit(schema: dict) -> None:
+    if schema.get("type") == "array":
+        schema.setdefault("maxItems", settings.QUERY_MAX_VALUES)
+        _limit(schema.setdefault("items", {}))
+    elif schema.get("type") == "string" and "enum" not in schema:
         schema.setdefault("maxLength", settings.QUERY_MAX_VALUE_LENGTH)
         schema.setdefault("pattern", NO_CONTROL_CHARACTERS)
