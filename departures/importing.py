@@ -420,7 +420,14 @@ def import_departures(
 
 
 def _cells(rows: list[dict], *columns: str) -> set[str]:
-    return {cell.strip() for row in rows for c in columns if (cell := row.get(c) or "")}
+    """The cells of `columns`, but those no query may carry: a NUL byte (which
+    PostgreSQL refuses) or over-long text are the row's error, found later."""
+    return {
+        cell.strip()
+        for row in rows
+        for c in columns
+        if (cell := row.get(c) or "") and "\x00" not in cell and len(cell) <= 600
+    }
 
 
 def _preload(cache: dict, rows: list[dict]) -> None:
