@@ -31,8 +31,14 @@ from departures.inputs import (
     SourceForm,
 )
 from departures.models import Citation, Departure, Source, Tag
-from departures.services import Change, departure_record
+from departures.services import (
+    Change,
+    departure_record,
+    recorded_preload,
+    sources_preload,
+)
 from people.models import Organization, Person, Role
+from people.services import names_preload
 
 COLUMNS = {
     "person": "Full name. Matched to an existing person regardless of case.",
@@ -353,7 +359,9 @@ def import_departures(
     cache: dict = {}
     try:
         with transaction.atomic():
-            for line, row in _read(text, report):
+            rows = list(_read(text, report))
+            _preload(cache, [row for _line, row in rows])
+            for line, row in rows:
                 report.rows += 1
                 try:
                     kwargs = parse_row(row, line, cache=cache)
@@ -391,7 +399,8 @@ def import_departures(
                             **kwargs, actor=actor, cache=cache, changes=changes
                         )
                 except ValidationError as error:
-                    # Cached records may have been rolled back with the row.
+                    # Cached records may have been rolled back with the row;
+                    # later rows look them up again.
                     cache.clear()
                     report.errors.extend(_validation_errors(error, line))
                     continue
@@ -408,6 +417,43 @@ def import_departures(
         pass
     report.errors.sort(key=lambda error: error.line)
     return report
+
+
+def _cells(rows: list[dict], *columns: str) -> set[str]:
+    """The cells of `columns`, but those no query may carry: a NUL byte (which
+    PostgreSQL refuses) or over-long text are the row's error, found later."""
+    return {
+        cell.strip()
+        for row in rows
+        for c in columns
+        if (cell := row.get(c) or "") and "\x00" not in cell and len(cell) <= 600
+    }
+
+
+def _preload(cache: dict, rows: list[dict]) -> None:
+    """Read what the rows refer to in a few queries per file, not per row: the
+    people and organizations they name (with the people's roles and those
+    roles' departures), their tags and their sources. What is not found is
+    cached as None, known not to exist, so a new row costs its writes only."""
+    if not rows:
+        return
+    names_preload(cache, Person, _cells(rows, "person", "successor"))
+    names_preload(cache, Organization, _cells(rows, "organization", "destination"))
+    tags = {n for cell in _cells(rows, "tags") for n in cell.split(";") if n.strip()}
+    names_preload(cache, Tag, tags)
+    roles = [v for k, v in cache.items() if k[0] is Role and isinstance(v, Role)]
+    recorded_preload(cache, roles)
+    url_columns = {c for c in rows[0] if c and re.match(r"^source\d+_url$", c)}
+    urls = set()
+    for cell in _cells(rows, *url_columns):
+        try:
+            urls.add(_URL.clean(cell))
+        except ValidationError:
+            continue  # the row's error, reported when the row is read
+    sources_preload(cache, urls)
+
+
+_URL = forms.URLField(assume_scheme="https", required=False)
 
 
 def _value(obj, name: str, value) -> str:

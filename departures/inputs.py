@@ -224,15 +224,17 @@ class DepartureInputForm(_ModelFields):
         organization = self._named(Organization, cleaned["organization"])
         if person is None or organization is None:
             return
-        self.existing_role = (
-            Role.objects.filter(
-                person=person,
-                organization=organization,
+        title = squash(cleaned["role_title"]).casefold()
+        key = (Role, person.pk, organization.pk, title)
+        if self.cache is not None and self.cache.get(key) is not None:
+            self.existing_role = self.cache[key]
+        else:
+            self.existing_role = (
+                Role.objects.filter(person=person, organization=organization)
+                .titled(cleaned["role_title"])
+                .order_by("id")
+                .first()
             )
-            .titled(cleaned["role_title"])
-            .order_by("id")
-            .first()
-        )
         near = (
             Departure.objects.filter(
                 role__person=person, role__organization=organization

@@ -60,13 +60,15 @@ class SourceInput:
     accessed_on: datetime.date | None = None
 
 
-def _save(obj: models.Model, actor: AbstractBaseUser | None) -> None:
-    record_save(obj, actor=actor)
+def _save(
+    obj: models.Model, actor: AbstractBaseUser | None, *, looked_up: bool = False
+) -> None:
+    record_save(obj, actor=actor, looked_up=looked_up)
 
 
 def _update(obj: models.Model, values: dict, actor: AbstractBaseUser | None) -> dict:
-    """Set `values` on `obj` and save it only if something changed."""
-    return record_update(obj, values, actor=actor)
+    """Set `values` on `obj` (found by a lookup) and save it if something changed."""
+    return record_update(obj, values, actor=actor, looked_up=True)
 
 
 def _keyed(name: str, error: ValidationError) -> ValidationError:
@@ -122,11 +124,12 @@ def source_get_or_create(
     values = {k: v for k, v in values.items() if v}
     key = (Source, url)
     existing = cache.get(key) if cache is not None else None
-    if existing is None:
+    # None in the cache: preloaded and known not to exist (`sources_preload`).
+    if existing is None and not (cache is not None and key in cache):
         existing = Source.objects.filter(url=url).first()
     if existing is None:
         existing = Source(url=url, **values)
-        _save(existing, actor)
+        _save(existing, actor, looked_up=True)
         note_change(changes, "source", existing, created=True)
     elif not live and Source.objects.public().filter(pk=existing.pk).exists():
         note_change(changes, "source", existing)
@@ -196,6 +199,8 @@ def departure_record(
     `cache` is shared by the rows of one import; `changes` collects what
     happened to each record, for the import's preview.
     """
+    if changes is None:
+        changes = []  # read below: was the role created just now?
     found = {
         arg: _get_or_create(
             arg, value, getter, actor=actor, cache=cache, changes=changes
@@ -262,16 +267,23 @@ def departure_record(
         values["destination_title"] = values["destination_title"].strip()
     values["announced_precision"] = announced.precision
 
-    departure = Departure.objects.filter(
-        role=role, announced_on=announced.start
-    ).first()
-    if departure is None:
+    role_created = any(
+        change.kind == "role" and change.obj is role and change.action == "created"
+        for change in changes
+    )
+    recorded = {} if role_created else _recorded(role, cache)
+    if role_created and cache is not None:
+        cache[(Departure, role.pk)] = recorded
+    departure = recorded.get(announced.start)
+    created = departure is None
+    if created:
         departure = Departure(
             role=role, announced_on=announced.start, created_by=actor, **values
         )
         if departure.reason in Departure.ALWAYS_INVOLUNTARY:
             departure.is_involuntary = True
-        _save(departure, actor)
+        _save(departure, actor, looked_up=True)
+        recorded[departure.announced_on] = departure
         note_change(changes, "departure", departure, created=True)
     else:
         reason_now = values.get("reason", departure.reason)
@@ -294,7 +306,9 @@ def departure_record(
         for name in tags
         if name.strip()
     ]
-    if {t.pk for t in tag_objects} - set(departure.tags.values_list("pk", flat=True)):
+    # A departure created just now has no tags or citations to look up.
+    tagged = set() if created else set(departure.tags.values_list("pk", flat=True))
+    if {t.pk for t in tag_objects} - tagged:
         departure.tags.add(*tag_objects)
 
     for n, source_input in enumerate(sources, start=1):
@@ -313,11 +327,16 @@ def departure_record(
                     for name, messages in _message_dict(error).items()
                 }
             ) from None
-        citation = Citation.objects.filter(departure=departure, source=source).first()
+        citation = (
+            None
+            if created
+            else Citation.objects.filter(departure=departure, source=source).first()
+        )
         if citation is None:
             _save(
                 Citation(departure=departure, source=source, quote=source_input.quote),
                 actor,
+                looked_up=True,
             )
         elif source_input.quote:
             _update(citation, {"quote": source_input.quote}, actor)
@@ -327,6 +346,56 @@ def departure_record(
     elif published is False:
         departure_unpublish(departure=departure, actor=actor)
     return departure
+
+
+def _recorded(role, cache: dict | None) -> dict:
+    """The departures of `role` by announced date: from the import's cache (see
+    `recorded_preload`), else read in one query and, with a cache, kept."""
+    key = (Departure, role.pk)
+    if cache is not None and key in cache:
+        return cache[key]
+    recorded = {}
+    for departure in Departure.objects.filter(role=role).order_by("-id"):
+        departure.role = role
+        recorded[departure.announced_on] = departure
+    if cache is not None:
+        cache[key] = recorded
+    return recorded
+
+
+def sources_preload(cache: dict, urls) -> None:
+    """Put in `cache` the sources of `urls` (normalized), None for those not
+    stored, in a few queries; `source_get_or_create` then needs none."""
+    wanted = set()
+    for url in urls:
+        try:
+            wanted.add(normalize_url(url))
+        except ValueError:
+            continue  # a malformed URL is the row's error, found later
+    wanted.discard("")
+    wanted = sorted(wanted)
+    found = {}
+    for start in range(0, len(wanted), 500):
+        for source in Source.objects.filter(url__in=wanted[start : start + 500]):
+            found[source.url] = source
+    for url in wanted:
+        cache[(Source, url)] = found.get(url)
+
+
+def recorded_preload(cache: dict, roles) -> None:
+    """Put in `cache` the departures of `roles`, by role and date, in one query
+    per 500 roles (for `departure_record` and the input form's duplicate check)."""
+    roles = {role.pk: role for role in roles}
+    for pk in roles:
+        cache[(Departure, pk)] = {}
+    listed = sorted(roles)
+    for start in range(0, len(listed), 500):
+        departures = Departure.objects.filter(
+            role__in=listed[start : start + 500]
+        ).order_by("-id")
+        for departure in departures:
+            departure.role = roles[departure.role_id]
+            cache[(Departure, departure.role_id)][departure.announced_on] = departure
 
 
 # Model fields named by validation errors, as the argument that feeds them.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
+from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from people.dates import PartialDate
@@ -63,16 +64,45 @@ def _slug_taken(model: type[models.Model], slug: str) -> bool:
     )
 
 
-def record_save(obj: models.Model, *, actor: AbstractBaseUser | None = None) -> None:
-    """Validate and save `obj`, recording `actor` as the author in its history."""
-    obj.full_clean()
+def record_save(
+    obj: models.Model,
+    *,
+    actor: AbstractBaseUser | None = None,
+    looked_up: bool = False,
+) -> None:
+    """Validate and save `obj`, recording `actor` as the author in its history.
+
+    `looked_up`: the caller has just looked up the row by the fields of each of
+    its unique constraints (the get-or-create helpers below, `departure_record`),
+    so the constraints are not validated again, query by query: the unique ones
+    were settled by that lookup, every CheckConstraint is mirrored in the
+    model's `clean()` with the same message, and the database enforces them all
+    anyway (a race ends in IntegrityError, which the helpers catch). This
+    halves the queries of an import row. Likewise a foreign key holding a
+    related object (from that lookup, in this transaction) is not read back
+    to check that it exists."""
+    exclude = None
+    if looked_up:
+        exclude = [
+            f.name
+            for f in obj._meta.concrete_fields
+            if f.is_relation
+            and f.is_cached(obj)
+            and getattr(obj, f.name) is not None
+            and getattr(obj, f.name).pk is not None
+        ]
+    obj.full_clean(exclude=exclude, validate_constraints=not looked_up)
     if actor is not None:
         obj._history_user = actor  # read by django-simple-history
     obj.save()
 
 
 def record_update(
-    obj: models.Model, values: dict, *, actor: AbstractBaseUser | None = None
+    obj: models.Model,
+    values: dict,
+    *,
+    actor: AbstractBaseUser | None = None,
+    looked_up: bool = False,
 ) -> dict:
     """Set `values` on `obj` and save it only if something changed.
 
@@ -83,7 +113,7 @@ def record_update(
     if changed:
         for key, (_old, new) in changed.items():
             setattr(obj, key, new)
-        record_save(obj, actor=actor)
+        record_save(obj, actor=actor, looked_up=looked_up)
     return changed
 
 
@@ -104,31 +134,39 @@ def named_get_or_create(
     the winner back (or, for a slug taken by another name, tries the next)."""
     name = squash(name)
     key = (model, name.casefold())
-    if cache is not None and key in cache:
+    if cache is not None and cache.get(key) is not None:
         note_change(changes, kind, cache[key])
         return cache[key]
-    found = model.objects.named(name).order_by("id").first()
+    # None in the cache: preloaded and known not to exist (see `names_preload`).
+    if cache is not None and key in cache:
+        found = None
+    else:
+        found = model.objects.named(name).order_by("id").first()
     if found is None:
         with transaction.atomic():
-            _wait_for_others_creating(model, name)
-            found = model.objects.named(name).order_by("id").first()
+            if _wait_for_others_creating(model, name):
+                # Another transaction may have created it while we waited.
+                found = model.objects.named(name).order_by("id").first()
             return _create_named(model, name, found, actor, cache, changes, kind)
     return _create_named(model, name, found, actor, cache, changes, kind)
 
 
-def _wait_for_others_creating(model: type[models.Model], name: str) -> None:
+def _wait_for_others_creating(model: type[models.Model], name: str) -> bool:
     """Queue behind any other transaction creating this name, so that the
     second of two requests logging one new person reads the first's row
     instead of creating a namesake (names, unlike slugs, are not unique).
+    Returns whether it may have waited.
 
     PostgreSQL: a transaction-level advisory lock on the name. SQLite needs
     none: its IMMEDIATE transactions already let one writer in at a time."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                [f"{model._meta.label_lower}:{name.casefold()}"],
-            )
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"{model._meta.label_lower}:{name.casefold()}"],
+        )
+    return True
 
 
 def _create_named(model, name, found, actor, cache, changes, kind):
@@ -140,7 +178,7 @@ def _create_named(model, name, found, actor, cache, changes, kind):
         obj = model(name=name, slug=unique_slug(model, name))
         try:
             with transaction.atomic():
-                record_save(obj, actor=actor)
+                record_save(obj, actor=actor, looked_up=True)
         except (IntegrityError, ValidationError) as error:
             # Someone else created it (or took the slug) since we looked.
             attempt += 1
@@ -153,6 +191,8 @@ def _create_named(model, name, found, actor, cache, changes, kind):
             created = found is None
             continue
         found = obj
+        if cache is not None and model is Person:
+            cache[(Role, found.pk)] = True  # a new person holds no roles yet
     if cache is not None:
         cache[key] = found
     note_change(changes, kind, found, created=created)
@@ -207,7 +247,10 @@ def role_get_or_create(
     values = values or {}
     key = (Role, person.pk, organization.pk, title.casefold())
     role = cache.get(key) if cache is not None else None
-    if role is None:
+    # (Role, person pk) in the cache: every role of the person is there too.
+    # (ASCII titles only: see `names_preload`.)
+    complete = cache is not None and (Role, person.pk) in cache and title.isascii()
+    if role is None and not complete:
         role = (
             Role.objects.filter(person=person, organization=organization)
             .titled(title)
@@ -216,12 +259,12 @@ def role_get_or_create(
         )
     if role is None:
         role = Role(person=person, organization=organization, title=title, **values)
-        record_save(role, actor=actor)
+        record_save(role, actor=actor, looked_up=True)
         note_change(changes, "role", role, created=True)
     elif not update_public and Role.objects.public().filter(pk=role.pk).exists():
         note_change(changes, "role", role)
     else:
-        changed = record_update(role, values, actor=actor)
+        changed = record_update(role, values, actor=actor, looked_up=True)
         note_change(changes, "role", role, fields=changed)
     if cache is not None:
         cache[key] = role
@@ -234,3 +277,47 @@ def partial_date_values(prefix: str, value: PartialDate | None) -> dict:
         f"{prefix}_on": value.start if value else None,
         f"{prefix}_precision": value.precision if value else "",
     }
+
+
+def _ascii(name: str) -> bool:
+    return name.isascii()
+
+
+def names_preload(cache: dict, model: type[models.Model], names) -> list:
+    """Put in `cache` the rows of `model` named by `names`, in a few queries, and
+    None for each name known not to exist, so that `named_get_or_create` and
+    `role_get_or_create` (for people: all their roles) need no query of their own.
+
+    Only ASCII names are preloaded: SQLite folds the case of ASCII letters only,
+    PostgreSQL of all, so anything else is still matched by the database one
+    name at a time, as `named()` always did. Returns the rows found."""
+    wanted = {squash(n).casefold() for n in names if n and _ascii(squash(n))}
+    wanted.discard("")
+    found = {}
+    listed = sorted(wanted)
+    for start in range(0, len(listed), 500):
+        rows = (
+            model.objects.annotate(_folded=Lower("name"))
+            .filter(_folded__in=listed[start : start + 500])
+            .order_by("id")
+        )
+        for row in rows:
+            if _ascii(row.name):
+                found.setdefault(row.name.casefold(), row)
+    for name in wanted:
+        cache[(model, name)] = found.get(name)
+    if model is Person and found:
+        people = {p.pk: p for p in found.values()}
+        for pk in people:
+            cache[(Role, pk)] = True
+        roles = (
+            Role.objects.filter(person__in=people)
+            .select_related("organization")
+            .order_by("-id")  # the first role of a title wins, as in the lookup
+        )
+        for role in roles:
+            if role.title.isascii():
+                role.person = people[role.person_id]
+                title = role.title.casefold()
+                cache[(Role, role.person_id, role.organization_id, title)] = role
+    return list(found.values())
