@@ -211,22 +211,7 @@ class DepartureAdminForm(forms.ModelForm):
         model = Departure
         # published_at is left out on purpose: it changes only through the
         # publish service, for users who hold the publish permission.
-        fields = [
-            "role",
-            "reason",
-            "is_involuntary",
-            "stated_reason",
-            "context",
-            "is_disputed",
-            "disputed_note",
-            "destination",
-            "destination_title",
-            "successor",
-            "status",
-            "reversed_on",
-            "reversal_note",
-            "tags",
-        ]
+        fields = ["role", *Departure.FACTS, "tags"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

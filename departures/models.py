@@ -160,6 +160,22 @@ class Departure(models.Model):
     # Reasons that are involuntary by definition; health_personal may be, when
     # the sources say so.
     ALWAYS_INVOLUNTARY = frozenset({Reason.OUSTED, Reason.DIED})
+    # What an editor states about a departure besides its role and dates: the
+    # change form, a reviewed change and its diff all take this one list.
+    FACTS = (
+        "reason",
+        "is_involuntary",
+        "stated_reason",
+        "context",
+        "is_disputed",
+        "disputed_note",
+        "destination",
+        "destination_title",
+        "successor",
+        "status",
+        "reversed_on",
+        "reversal_note",
+    )
     MAYBE_INVOLUNTARY = frozenset({Reason.HEALTH_PERSONAL})
 
     role = models.ForeignKey(

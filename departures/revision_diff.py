@@ -36,20 +36,7 @@ def _rows(departure: Departure) -> list[tuple[str, str]]:
     for name, label in _DATES.items():
         partial = getattr(departure, name)
         rows.append((label, str(partial) if partial else "—"))
-    for name in [
-        "reason",
-        "is_involuntary",
-        "stated_reason",
-        "context",
-        "is_disputed",
-        "disputed_note",
-        "destination",
-        "destination_title",
-        "successor",
-        "status",
-        "reversed_on",
-        "reversal_note",
-    ]:
+    for name in Departure.FACTS:
         label = str(Departure._meta.get_field(name).verbose_name)
         rows.append((label[:1].upper() + label[1:], _text(departure, name)))
     rows.append(("Tags", ", ".join(t.name for t in departure.tags.all()) or "—"))

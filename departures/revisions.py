@@ -26,18 +26,7 @@ REVIEWED_FIELDS = [
     "announced_precision",
     "effective_on",
     "effective_precision",
-    "reason",
-    "is_involuntary",
-    "stated_reason",
-    "context",
-    "is_disputed",
-    "disputed_note",
-    "destination_id",
-    "destination_title",
-    "successor_id",
-    "status",
-    "reversed_on",
-    "reversal_note",
+    *(Departure._meta.get_field(name).attname for name in Departure.FACTS),
 ]
 NO_SOURCE = "A departure needs at least one source before it can be published."
 
