@@ -124,4 +124,8 @@ def test_the_schema_names_every_filter_with_its_choices(client, db):
     }  # fmt: skip
     assert set(parameters["reason"]["items"]["enum"]) == set(Departure.Reason.values)
     assert parameters["organization"]["type"] == "array"
-    assert parameters["page"]["minimum"] == 1
+    # A page number from 1, or left empty (as a form submits it).
+    number, empty = parameters["page"]["anyOf"]
+    assert number["minimum"] == 1
+    assert empty == {"type": "string", "maxLength": 0}
+    assert "" in parameters["sort"]["enum"]
