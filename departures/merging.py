@@ -70,6 +70,18 @@ def _move_role(
         role_merge(survivor=twin, merged=role, actor=actor)
 
 
+def _retire(loser, survivor, redirect_model, field: str, actor) -> None:
+    """Point `loser`'s old slug (and any it had inherited) at `survivor`, then
+    delete it, recording the merge in its history."""
+    redirect_model.objects.filter(**{field: loser}).update(**{field: survivor})
+    redirect_model.objects.create(
+        old_slug=loser.slug, old_name=loser.name, **{field: survivor}
+    )
+    loser._history_user = actor
+    loser._change_reason = f"Merged into {survivor} ({survivor.slug})"
+    loser.delete()
+
+
 @transaction.atomic
 def person_merge(
     *,
@@ -100,13 +112,7 @@ def person_merge(
             link for link in loser.link_list if link not in survivor.link_list
         ]
         survivor.links = "\n".join(links)
-        PersonRedirect.objects.filter(person=loser).update(person=survivor)
-        PersonRedirect.objects.create(
-            old_slug=loser.slug, old_name=loser.name, person=survivor
-        )
-        loser._history_user = actor
-        loser._change_reason = f"Merged into {survivor} ({survivor.slug})"
-        loser.delete()
+        _retire(loser, survivor, PersonRedirect, "person", actor)
     _save(survivor, actor)
     return survivor
 
@@ -137,14 +143,6 @@ def organization_merge(
             departure.destination = survivor
             _save(departure, actor)
         _fill_blanks(survivor, loser, ["website", "wikidata_id", "description"])
-        OrganizationRedirect.objects.filter(organization=loser).update(
-            organization=survivor
-        )
-        OrganizationRedirect.objects.create(
-            old_slug=loser.slug, old_name=loser.name, organization=survivor
-        )
-        loser._history_user = actor
-        loser._change_reason = f"Merged into {survivor} ({survivor.slug})"
-        loser.delete()
+        _retire(loser, survivor, OrganizationRedirect, "organization", actor)
     _save(survivor, actor)
     return survivor
