@@ -7,26 +7,17 @@ one GROUP BY in the database; nothing here loads departures into Python.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db import models
+from django.db.models import Count, F, Q
 from django.http import QueryDict
 
+from departures.database import Unordered
 from departures.filters import FOUNDER, REVERSED, DepartureFilterSet
-from departures.models import Tag
-from people.models import Organization
-
-# Facets over a lookup with a column per option: name -> (slug, label) fields.
-_GROUPED = {
-    "organization": ("role__organization__slug", "role__organization__name"),
-    "destination": ("destination__slug", "destination__name"),
-    "tag": ("tags__slug", "tags__name"),
-    "seniority": ("role__seniority", None),
-    "function": ("role__function", None),
-    "reason": ("reason", None),
-    "status": ("status", None),
-}
-_OPEN_ENDED = ("organization", "destination", "tag")
+from departures.models import Departure, Tag
+from people.models import Organization, Role
 
 
 @dataclass(frozen=True)
@@ -112,58 +103,42 @@ def build_facets(
         params = params.copy()
         for name in filterset.form.errors:
             params.pop(name, None)
-    names = _selected_names(filterset)
     facets = []
-    for name in (
-        "organization",
-        "reason",
-        "seniority",
-        "function",
-        "founder",
-        "status",
-        "tag",
-        "destination",
-        "reversed",
-    ):
-        filter_ = filterset.filters[name]
+    choice_counts = _choice_counts(filterset) if valid else {}
+    active = filterset.active() if valid else set()
+    for dimension in FACETS:
+        name = dimension.name
         selected = selected_values(filterset, name)
-        multiple = name not in ("founder", "reversed")
-        if name in _OPEN_ENDED:
-            counts = _open_counts(filterset, name, selected, limit) if valid else {}
-            labels = {slug: label for slug, (label, _) in counts.items()}
-            for slug in selected:
-                labels.setdefault(slug, names.get((name, slug), slug))
-            rows = [
-                (slug, labels[slug], counts.get(slug, (None, 0))[1]) for slug in labels
-            ]
-        else:
-            choices = _choices(name, filter_)
-            counts = _fixed_counts(filterset, name) if valid else {}
-            rows = [
-                (value, label, counts.get(value, 0))
-                for value, label in choices
-                if not valid or counts.get(value) or value in selected
-            ]
-        options = [
-            Option(
-                value=value,
-                label=label,
-                count=count if valid else None,
-                selected=value in selected
-                or (name == "reversed" and not selected and value == "include"),
-                href=toggle_href(params, name, value, multiple=multiple)
-                if not (name == "reversed" and value == "include")
-                else without_href(params, "reversed"),
+        if valid and name in choice_counts:
+            rows = dimension.rows(choice_counts[name], selected)
+        elif valid:
+            base = filterset.filter_queryset(
+                filterset.queryset, without={name, *DepartureFilterSet.NOT_FILTERS}
+            ).order_by()
+            rows = dimension.rows(
+                base, selected, limit=limit, narrowed=bool(active - {name})
             )
-            for value, label, count in rows
-        ]
+        else:
+            rows = [
+                (value, label, None)
+                for value, label in dimension.unvalidated(filterset, selected)
+            ]
         facets.append(
             Facet(
                 name=name,
-                label=filter_.label,
-                options=options,
+                label=filterset.filters[name].label,
+                options=[
+                    Option(
+                        value=value,
+                        label=label,
+                        count=count,
+                        selected=dimension.is_selected(value, selected),
+                        href=dimension.href(params, value),
+                    )
+                    for value, label, count in rows
+                ],
                 errors=list(filterset.form.errors.get(name, [])),
-                multiple=multiple,
+                multiple=dimension.multiple,
             )
         )
     return facets
@@ -198,76 +173,221 @@ def build_chips(
     return chips
 
 
-def _choices(name: str, filter_) -> list[tuple[str, str]]:
-    if name == "founder":
-        return list(FOUNDER.items())
-    if name == "reversed":
-        return list(REVERSED.items())
-    return [(str(v), str(label)) for v, label in filter_.extra["choices"]]
+# --- The facets, declared once each -----------------------------------------
+#
+# Each counts one column of the departure row (the role's facts are stored on
+# it, departures/database.py) with one GROUP BY over a partial index of the
+# published rows; the open-ended ones then look up the labels of the few
+# values they show.
+
+Row = tuple[str, str, int | None]
 
 
-def _base(filterset: DepartureFilterSet, name: str):
-    without = {name, *DepartureFilterSet.NOT_FILTERS}
-    return filterset.filter_queryset(filterset.queryset, without=without).order_by()
+@dataclass(frozen=True)
+class ChoiceFacet:
+    """A fixed list of choices: every option with a count, and the selected."""
+
+    name: str
+    column: str
+    choices: tuple[tuple[str, str], ...]
+    multiple: bool = True
+
+    def rows(self, counts: dict[str, int], selected: list[str]) -> list[Row]:
+        return [
+            (value, label, counts.get(value, 0))
+            for value, label in self.choices
+            if counts.get(value) or value in selected
+        ]
+
+    def accepts(self, value: str, selected: list[str]) -> bool:
+        """Whether a departure with `value` passes this facet's filter: the
+        filter's own rule (one of the values; none means any)."""
+        return not selected or value in selected
+
+    def unvalidated(self, filterset, selected: list[str]) -> list[tuple[str, str]]:
+        return list(self.choices)
+
+    def is_selected(self, value: str, selected: list[str]) -> bool:
+        return value in selected
+
+    def href(self, params: QueryDict, value: str) -> str:
+        return toggle_href(params, self.name, value, multiple=self.multiple)
 
 
-def _fixed_counts(filterset: DepartureFilterSet, name: str) -> dict[str, int]:
-    queryset = _base(filterset, name)
-    if name == "reversed":
-        totals = queryset.aggregate(
-            include=Count("pk"),
-            exclude=Count("pk", filter=Q(reversed_on__isnull=True)),
-            only=Count("pk", filter=Q(reversed_on__isnull=False)),
+@dataclass(frozen=True)
+class ReversedFacet(ChoiceFacet):
+    """Include (the default, shown selected when nothing is), exclude or only."""
+
+    def share(self, selected: list[str], rows: int, reversed_rows: int) -> int:
+        """Of `rows` departures, `reversed_rows` of them reversed, how many
+        pass this filter."""
+        choice = selected[0] if selected else "include"
+        return {
+            "include": rows,
+            "exclude": rows - reversed_rows,
+            "only": reversed_rows,
+        }[choice]
+
+    def is_selected(self, value: str, selected: list[str]) -> bool:
+        return value in selected or (not selected and value == "include")
+
+    def href(self, params: QueryDict, value: str) -> str:
+        if value == "include":
+            return without_href(params, self.name)
+        return super().href(params, value)
+
+
+@dataclass(frozen=True)
+class OpenFacet:
+    """Organizations (left, or gone to) by slug: the biggest and the selected."""
+
+    name: str
+    column: str  # a departure column holding an organization's id
+    model: type[models.Model] = Organization
+    multiple: bool = True
+
+    def rows(
+        self, base, selected: list[str], *, limit: int, narrowed: bool = False
+    ) -> list[Row]:
+        """`narrowed`: other parameters narrow `base`, so the rows are better
+        found through their index than read in this column's order."""
+        grouped = self.grouped(base, narrowed=narrowed)
+        counts = dict(grouped.order_by("-n", "value")[: limit + len(selected) + 1])
+        counts.pop(None, None)
+        # Labels of the counted (public, since published departures count them)
+        # and of the selected, if public: a draft's name never labels a filter.
+        named = Q(pk__in=list(counts))
+        if selected:
+            public = self.model.objects.public().filter(slug__in=selected)
+            named |= Q(pk__in=public.values("pk"))
+        labels = (
+            dict(
+                (pk, (slug, name))
+                for pk, slug, name in self.model.objects.filter(named).values_list(
+                    "pk", "slug", "name"
+                )
+            )
+            if counts or selected
+            else {}
         )
-        return totals
-    if name == "founder":
-        rows = queryset.values_list("role__is_founder").annotate(n=Count("pk"))
-        return {("true" if flag else "false"): n for flag, n in rows}
-    column = _GROUPED[name][0]
-    return dict(queryset.values_list(column).annotate(n=Count("pk")))
+        uncounted = [pk for pk in labels if pk not in counts]
+        if uncounted:
+            counts |= dict(self.grouped(base, ids=uncounted))
+        counted = sorted(
+            (
+                (slug, name, counts[pk])
+                for pk, (slug, name) in labels.items()
+                if counts.get(pk)
+            ),
+            key=lambda row: (-row[2], row[1]),
+        )
+        found = {row[0] for row in counted}
+        return (
+            [row for row in counted if row[0] in selected]
+            + [(slug, _name(labels, slug), 0) for slug in selected if slug not in found]
+            + [row for row in counted if row[0] not in selected][:limit]
+        )
+
+    def grouped(self, base, *, ids=None, narrowed=False):
+        """(id, count) rows of the departures in `base`, by this column; of
+        the ids `ids` only, if given."""
+        if ids is not None:
+            base = base.filter(**{f"{self.column}__in": ids})
+        # No `IS NOT NULL` here: SQLite would then prefer the plain foreign
+        # key index to the covering one; the empty group is dropped below.
+        value = Unordered(self.column) if narrowed else F(self.column)
+        return base.annotate(value=value).values_list("value").annotate(n=Count("*"))
+
+    def unvalidated(self, filterset, selected: list[str]) -> list[tuple[str, str]]:
+        names = dict(
+            self.model.objects.public()
+            .filter(slug__in=selected)
+            .values_list("slug", "name")
+        )
+        return [(slug, names.get(slug, slug)) for slug in selected]
+
+    def is_selected(self, value: str, selected: list[str]) -> bool:
+        return value in selected
+
+    def href(self, params: QueryDict, value: str) -> str:
+        return toggle_href(params, self.name, value, multiple=True)
 
 
-def _open_counts(
-    filterset: DepartureFilterSet, name: str, selected: list[str], limit: int
-) -> dict[str, tuple[str, int]]:
-    """slug -> (label, count) for the biggest options and the selected ones."""
-    slug, label = _GROUPED[name]
-    is_selected = Case(
-        When(**{f"{slug}__in": selected}, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
+@dataclass(frozen=True)
+class TagFacet(OpenFacet):
+    """Themes: counted through the departures' tags."""
+
+    model: type[models.Model] = Tag
+
+    def grouped(self, base, *, ids=None, narrowed=False):
+        # A join (not `IN (every matching id)`), so the database may read the
+        # tag table once and look each row's departure up. One filter() call,
+        # so that the grouping reuses its join.
+        tagged = base.filter(
+            **({"tags__in": ids} if ids is not None else {"tags__isnull": False})
+        )
+        return (
+            tagged.annotate(value=F("tags")).values_list("value").annotate(n=Count("*"))
+        )
+
+
+def _choice_counts(filterset: DepartureFilterSet) -> dict[str, Counter]:
+    """The counts of every fixed-choice facet from one GROUP BY.
+
+    The choice facets' columns, with how many of each combination were
+    reversed, over the departures that pass every *other* parameter: one read
+    of dep_pub_choices_idx. Each facet's option then counts the combinations
+    that pass the other choice facets' filters — what clicking it returns.
+    """
+    plain = [f for f in FACETS if type(f) is ChoiceFacet]
+    reversed_ = next(f for f in FACETS if isinstance(f, ReversedFacet))
+    without = {f.name for f in (*plain, reversed_)} | DepartureFilterSet.NOT_FILTERS
+    base = filterset.filter_queryset(filterset.queryset, without=without).order_by()
+    combinations = base.values_list(*(f.column for f in plain)).annotate(
+        n=Count("*"), r=Count(reversed_.column)
     )
-    rows = (
-        _base(filterset, name)
-        .filter(**{f"{slug}__isnull": False})
-        .values_list(slug, label)
-        .annotate(n=Count("pk"), is_selected=is_selected)
-        .order_by("-is_selected", "-n", label)[: limit + len(selected)]
-    )
-    counts, unselected = {}, 0
-    for value, text, n, chosen in rows:
-        if not chosen:
-            unselected += 1
-            if unselected > limit:
-                break
-        counts[value] = (text, n)
+    selected = {f.name: selected_values(filterset, f.name) for f in (*plain, reversed_)}
+    counts = {f.name: Counter() for f in (*plain, reversed_)}
+    for *values, n, r in combinations:
+        values = [_as_value(value) for value in values]
+        passes = [
+            f.accepts(value, selected[f.name])
+            for f, value in zip(plain, values, strict=True)
+        ]
+        share = reversed_.share(selected[reversed_.name], n, r)
+        failing = passes.count(False)
+        for facet, value, passed in zip(plain, values, passes, strict=True):
+            # Passes every filter but perhaps this facet's own.
+            if failing == 0 or (failing == 1 and not passed):
+                counts[facet.name][value] += share
+        if failing == 0:
+            for choice, _ in reversed_.choices:
+                counts[reversed_.name][choice] += reversed_.share([choice], n, r)
     return counts
 
 
-def _selected_names(filterset: DepartureFilterSet) -> dict[tuple[str, str], str]:
-    """Display names of the selected organizations, destinations and tags:
-    public ones only, so a draft's names never label a filter."""
-    org_slugs = selected_values(filterset, "organization") + selected_values(
-        filterset, "destination"
-    )
-    tag_slugs = selected_values(filterset, "tag")
-    names = {}
-    if org_slugs:
-        organizations = Organization.objects.public().filter(slug__in=org_slugs)
-        for slug, name in organizations.values_list("slug", "name"):
-            names[("organization", slug)] = names[("destination", slug)] = name
-    if tag_slugs:
-        tags = Tag.objects.public().filter(slug__in=tag_slugs)
-        for slug, name in tags.values_list("slug", "name"):
-            names[("tag", slug)] = name
-    return names
+def _name(labels: dict, slug: str) -> str:
+    return next((name for each, name in labels.values() if each == slug), slug)
+
+
+def _as_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _choices(model_choices) -> tuple[tuple[str, str], ...]:
+    return tuple((str(value), str(label)) for value, label in model_choices)
+
+
+FACETS = (
+    OpenFacet("organization", "organization_id"),
+    ChoiceFacet("reason", "reason", _choices(Departure.Reason.choices)),
+    ChoiceFacet("seniority", "seniority", _choices(Role.Seniority.choices)),
+    ChoiceFacet("function", "function", _choices(Role.Function.choices)),
+    ChoiceFacet("founder", "is_founder", tuple(FOUNDER.items()), multiple=False),
+    ChoiceFacet("status", "status", _choices(Departure.Status.choices)),
+    TagFacet("tag", "tags"),
+    OpenFacet("destination", "destination_id"),
+    ReversedFacet("reversed", "reversed_on", tuple(REVERSED.items()), multiple=False),
+)

@@ -25,6 +25,9 @@ REVERSED = {
     "only": "Only reversed",
 }
 FOUNDER = {"true": "Founder", "false": "Not a founder"}
+# More departures than this matching a search, and the counts run the search
+# as a subquery rather than taking its ids as parameters.
+SEARCH_IDS_MAX = 5_000
 
 
 class RawTextMixin:
@@ -171,6 +174,14 @@ class DepartureFilterSet(django_filters.FilterSet):
         fields = []
         form = DepartureFilterForm
 
+    def active(self) -> set[str]:
+        """The names of the parameters that narrow the departures."""
+        return {
+            name
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "", [], ()) and name not in self.NOT_FILTERS
+        }
+
     def filter_queryset(self, queryset, *, without=()):
         """Apply every valid parameter except those named in `without`."""
         for name, value in self.form.cleaned_data.items():
@@ -179,7 +190,20 @@ class DepartureFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        # A page counts the same search a dozen times (list, chart, facets):
+        # it runs once per filterset, and the counts reuse the ids it found
+        # unless there are too many to pass as parameters.
+        if getattr(self, "_searched", (None,))[0] != value:
+            found = list(
+                queryset.model.objects.search(value).values_list("pk", flat=True)[
+                    : SEARCH_IDS_MAX + 1
+                ]
+            )
+            self._searched = (value, found)
+        found = self._searched[1]
+        if len(found) > SEARCH_IDS_MAX:
+            return queryset.search(value)
+        return queryset.filter(pk__in=found)
 
     def filter_organization(self, queryset, name, value):
         return queryset.for_organization(*value)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from departures.database import FirstOfMonth
 from departures.normalization import normalize_url
 from departures.querysets import (
     CitationQuerySet,
@@ -177,6 +178,16 @@ class Departure(models.Model):
         "reversal_note",
     )
     MAYBE_INVOLUNTARY = frozenset({Reason.HEALTH_PERSONAL})
+    # Columns the database keeps (copied from the role, or computed): left out
+    # of the history, which records what editors wrote.
+    STORED = [
+        "person",
+        "organization",
+        "seniority",
+        "function",
+        "is_founder",
+        "announced_month",
+    ]
 
     role = models.ForeignKey(
         Role,
@@ -264,6 +275,59 @@ class Departure(models.Model):
         "ended, a resignation withdrawn).",
     )
     reversal_note = models.TextField(blank=True)
+    # Copies of the role's facts, kept right by database triggers on every
+    # write path (departures/database.py), so that the timeline filters and
+    # counts on this one table. Never written by the application.
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,  # dep_person_idx, with published_at
+        help_text="The role's person, copied by the database.",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,  # dep_organization_idx, with published_at
+        help_text="The role's organization, copied by the database.",
+    )
+    seniority = models.CharField(
+        max_length=10,
+        choices=Role.Seniority,
+        blank=True,
+        db_default="",
+        editable=False,
+        help_text="The role's seniority, copied by the database.",
+    )
+    function = models.CharField(
+        max_length=20,
+        choices=Role.Function,
+        blank=True,
+        db_default="",
+        editable=False,
+        help_text="The role's function, copied by the database.",
+    )
+    is_founder = models.BooleanField(
+        "founder",
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="The role's founder flag, copied by the database.",
+    )
+    announced_month = models.GeneratedField(
+        expression=FirstOfMonth("announced_on"),
+        output_field=models.DateField(),
+        db_persist=True,
+        help_text="The first day of the announcement's month, computed by the "
+        "database: what the chart counts by.",
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="departures")
     sources = models.ManyToManyField(
         Source, through="Citation", related_name="departures"
@@ -285,7 +349,7 @@ class Departure(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DepartureQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[tags])
+    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=STORED)
 
     class Meta:
         ordering = ["-announced_on", "-id"]
@@ -330,6 +394,48 @@ class Departure(models.Model):
                 name="departures_published_date_idx",
             ),
             models.Index(fields=["announced_on", "id"], name="departures_date_idx"),
+            # What the facets and the chart count by, over published rows
+            # only (departures/facets.py). Each ends with published_at, which
+            # SQLite needs to see to read the index alone.
+            models.Index(
+                fields=[
+                    "reason",
+                    "status",
+                    "seniority",
+                    "function",
+                    "is_founder",
+                    "reversed_on",
+                    "published_at",
+                ],
+                condition=Q(published_at__isnull=False),
+                name="dep_pub_choices_idx",
+            ),
+            models.Index(
+                fields=["organization", "-announced_on", "-id", "published_at"],
+                condition=Q(published_at__isnull=False),
+                name="dep_pub_org_date_idx",
+            ),
+            models.Index(
+                fields=["destination", "published_at"],
+                condition=Q(published_at__isnull=False),
+                name="dep_pub_destination_idx",
+            ),
+            models.Index(
+                fields=["announced_month", "announced_precision", "published_at"],
+                condition=Q(published_at__isnull=False),
+                name="dep_pub_month_idx",
+            ),
+            # Who and where, for search and the people and organization
+            # pages; published_at makes "has a published departure" an
+            # index-only question.
+            models.Index(fields=["person", "published_at"], name="dep_person_idx"),
+            models.Index(
+                fields=["organization", "published_at"], name="dep_organization_idx"
+            ),
+            # The count of published rows, and the ids a facet joins to.
+            models.Index(
+                fields=["published_at", "reversed_on"], name="dep_published_idx"
+            ),
             models.Index(fields=["reason"], name="departures_reason_idx"),
             models.Index(fields=["status"], name="departures_status_idx"),
             models.Index(fields=["reversed_on"], name="departures_reversed_idx"),

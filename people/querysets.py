@@ -37,7 +37,7 @@ class PersonQuerySet(NamedQuerySet):
         """People who left in, or succeeded to, a published departure."""
         departures = published_departures()
         return self.filter(
-            Exists(departures.filter(role__person=OuterRef("pk")))
+            Exists(departures.filter(person=OuterRef("pk")))
             | Exists(departures.filter(successor=OuterRef("pk")))
         )
 
@@ -47,7 +47,7 @@ class OrganizationQuerySet(NamedQuerySet):
         """Organizations left in, or gone to by, a published departure."""
         departures = published_departures()
         return self.filter(
-            Exists(departures.filter(role__organization=OuterRef("pk")))
+            Exists(departures.filter(organization=OuterRef("pk")))
             | Exists(departures.filter(destination=OuterRef("pk")))
         )
 

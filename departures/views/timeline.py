@@ -1,6 +1,5 @@
 from dataclasses import replace
 
-from django.core.paginator import Paginator
 from django_filters.views import FilterView
 
 from departures.charts import bar_chart_svg, bars, describe, period_counts
@@ -9,8 +8,13 @@ from departures.filters import SORTS, DepartureFilterSet
 from departures.models import Departure
 
 
+class PageOutOfRange(Exception):
+    pass
+
+
 class TimelineView(FilterView):
-    """The timeline: every parameter of the filter contract; 400 on a bad one."""
+    """The timeline: every parameter of the filter contract; 400 on a bad one,
+    a page past the last included."""
 
     filterset_class = DepartureFilterSet
     template_name = "departures/departure_list.html"
@@ -26,63 +30,62 @@ class TimelineView(FilterView):
             "data": self.request.GET,
         }
 
-    def get(self, request, *args, **kwargs):
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        if self.filterset.is_valid():
-            queryset = self.filterset.qs
-            paginator = Paginator(queryset.with_related(), self.paginate_by)
-            number = self.filterset.form.cleaned_data.get("page") or 1
-            if number == 1 or number <= paginator.num_pages:
-                return self.render_to_response(
-                    self.valid_context(queryset, paginator.page(number))
-                )
+    def paginate_queryset(self, queryset, page_size):
+        """The page the filter form validated; past the last, a form error."""
+        paginator = self.get_paginator(queryset.with_related(), page_size)
+        number = self.filterset.form.cleaned_data.get("page") or 1
+        if number > 1 and number > paginator.num_pages:
             pages = paginator.num_pages
             self.filterset.form.add_error(
                 "page",
                 f"There {'is' if pages == 1 else 'are'} only {pages} "
                 f"page{'' if pages == 1 else 's'} of results.",
             )
-        return self.render_to_response(self.invalid_context(), status=400)
-
-    def valid_context(self, queryset, page):
-        params = self.request.GET
-        facets = build_facets(self.filterset, params)
-        chart = bars(period_counts(queryset))
-        chart.bars[:] = [
-            replace(
-                bar, href=replace_href(params, **{"from": bar.start, "to": bar.end})
-            )
-            for bar in chart.bars
-        ]
-        return self.get_context_data(
-            filter=self.filterset,
-            object_list=page.object_list,
-            page_obj=page,
-            paginator=page.paginator,
-            is_paginated=page.has_other_pages(),
-            facets=facets,
-            chips=build_chips(self.filterset, params, facets),
-            chart=chart,
-            chart_svg=bar_chart_svg(chart, title=f"Departures per {chart.unit}"),
-            chart_summary=describe(chart),
-            sorts=SORTS,
-        )
-
-    def invalid_context(self):
-        facets = build_facets(self.filterset, self.request.GET)
-        return self.get_context_data(
-            filter=self.filterset,
-            object_list=Departure.objects.none(),
-            invalid=True,
-            facets=facets,
-            chips=[],
-            sorts=SORTS,
-        )
+            raise PageOutOfRange
+        page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        # Pagination is done in get(), with a 400 for a page out of range.
-        self.object_list = kwargs["object_list"]
-        kwargs.setdefault("paginator", None)
-        kwargs.setdefault("page_obj", None)
-        kwargs.setdefault("is_paginated", False)
-        return {**kwargs, "view": self, "form": self.filterset.form}
+        params = self.request.GET
+        if self.filterset.is_valid():
+            try:
+                context = super().get_context_data(**kwargs)
+            except PageOutOfRange:
+                return self.get_context_data(**kwargs)
+            chart = bars(
+                period_counts(self.object_list, narrowed=bool(self.filterset.active()))
+            )
+            chart.bars[:] = [
+                replace(
+                    bar, href=replace_href(params, **{"from": bar.start, "to": bar.end})
+                )
+                for bar in chart.bars
+            ]
+            facets = build_facets(self.filterset, params)
+            return {
+                **context,
+                "facets": facets,
+                "chips": build_chips(self.filterset, params, facets),
+                "chart": chart,
+                "chart_svg": bar_chart_svg(chart, title=f"Departures per {chart.unit}"),
+                "chart_summary": describe(chart),
+                "sorts": SORTS,
+            }
+        return {
+            **kwargs,
+            "view": self,
+            "form": self.filterset.form,
+            "object_list": Departure.objects.none(),
+            "paginator": None,
+            "page_obj": None,
+            "is_paginated": False,
+            "invalid": True,
+            "facets": build_facets(self.filterset, params),
+            "chips": [],
+            "sorts": SORTS,
+        }
+
+    def render_to_response(self, context, **response_kwargs):
+        if context.get("invalid"):
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)

@@ -1,0 +1,190 @@
+"""What the database keeps for the timeline beyond Django's models.
+
+The filters and facets of the timeline read one table. So that they can,
+every departure row carries copies of its role's facts (person, organization,
+seniority, function, founder flag) and the month of its announcement:
+
+- the month is a generated column (`Departure.announced_month`, computed by
+  `FirstOfMonth`), so the database computes it on every write;
+- the role's facts are copied by triggers: on a departure when it is written,
+  and on every departure of a role when the role changes. Written once per
+  database below, they hold on every path that writes these tables — the
+  services, the admin, a merge's queryset updates, bulk inserts, raw SQL — and
+  the application never writes the copies itself.
+
+Text search goes through the `TextIndex`es of people/text_search.py, one for
+the departure's own text here.
+
+Neither the triggers nor the text indexes are models, so `install()` builds
+them after every `migrate` (departures/apps.py), idempotently; where it had to
+create a trigger it also brings every row's copies up to date, so a table
+rebuilt by a migration on SQLite (which drops its triggers) is never left
+stale.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Func
+from django.db.models.expressions import RawSQL
+
+from people.text_search import (
+    ORGANIZATION_NAME,
+    PERSON_NAME,
+    ROLE_TITLE,
+    TextIndex,
+)
+
+DEPARTURE_TEXT = TextIndex("departures_departure", ("stated_reason", "context"))
+TEXT_INDEXES = (PERSON_NAME, ORGANIZATION_NAME, ROLE_TITLE, DEPARTURE_TEXT)
+
+
+def matching(text: str) -> RawSQL:
+    """The ids of the departures whose person, organization, role title,
+    stated reason or context contains `text`: the union of what each text
+    index finds, each branch read through an index."""
+    parts, params = [], []
+    for column, index in (
+        ("person_id", PERSON_NAME),
+        ("organization_id", ORGANIZATION_NAME),
+        ("role_id", ROLE_TITLE),
+    ):
+        sql, found = index.ids_sql(text)
+        parts.append(f"SELECT id FROM departures_departure WHERE {column} IN ({sql})")
+        params += found
+    sql, found = DEPARTURE_TEXT.ids_sql(text)
+    return RawSQL(" UNION ".join([*parts, sql]), [*params, *found])
+
+
+# The role's columns copied onto each of its departures, by the same names.
+ROLE_FACTS = ("person_id", "organization_id", "seniority", "function", "is_founder")
+
+
+class FirstOfMonth(Func):
+    """The first day of a date's month, as an immutable expression (a generated
+    column may not call Django's own date_trunc function on SQLite)."""
+
+    output_field = models.DateField()
+    arity = 1
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="date(%(expressions)s, 'start of month')"
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(%(expressions)s - (EXTRACT(DAY FROM %(expressions)s)"
+            "::integer - 1))",
+        )
+
+
+class Unordered(Func):
+    """A column as a value no index orders (SQLite's unary `+`; elsewhere the
+    column itself).
+
+    For a GROUP BY over rows that other parameters narrow: SQLite would read
+    the grouped column's index in full for its order and look every row up,
+    rather than find the few rows through the filter's index and sort them.
+    """
+
+    arity = 1
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="+%(expressions)s")
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        return super().as_sql(
+            compiler, connection, template=template or "%(expressions)s"
+        )
+
+
+_RESYNC = "UPDATE departures_departure SET " + ", ".join(
+    f"{column} = (SELECT r.{column} FROM people_role r "
+    "WHERE r.id = departures_departure.role_id)"
+    for column in ROLE_FACTS
+)
+
+_COPY = ", ".join(ROLE_FACTS)
+_SQLITE_TRIGGERS = {
+    # A departure written, or rewritten with copies that differ from its role.
+    "departures_departure_role_facts_insert": f"""
+        AFTER INSERT ON departures_departure BEGIN
+            UPDATE departures_departure SET ({_COPY}) =
+                (SELECT {_COPY} FROM people_role WHERE id = NEW.role_id)
+            WHERE id = NEW.id;
+        END""",
+    "departures_departure_role_facts_update": f"""
+        AFTER UPDATE ON departures_departure BEGIN
+            UPDATE departures_departure SET ({_COPY}) =
+                (SELECT {_COPY} FROM people_role WHERE id = NEW.role_id)
+            WHERE id = NEW.id AND ({_COPY}) IS NOT
+                (SELECT {_COPY} FROM people_role WHERE id = NEW.role_id);
+        END""",
+    # A role changed (or inserted after its departures, with deferred keys).
+    "people_role_departure_facts_update": f"""
+        AFTER UPDATE OF {_COPY} ON people_role
+        WHEN ({", ".join(f"NEW.{c}" for c in ROLE_FACTS)}) IS NOT
+            ({", ".join(f"OLD.{c}" for c in ROLE_FACTS)})
+        BEGIN
+            UPDATE departures_departure
+            SET ({_COPY}) = ({", ".join(f"NEW.{c}" for c in ROLE_FACTS)})
+            WHERE role_id = NEW.id;
+        END""",
+    "people_role_departure_facts_insert": f"""
+        AFTER INSERT ON people_role BEGIN
+            UPDATE departures_departure
+            SET ({_COPY}) = ({", ".join(f"NEW.{c}" for c in ROLE_FACTS)})
+            WHERE role_id = NEW.id;
+        END""",
+}
+
+_POSTGRESQL = f"""
+CREATE OR REPLACE FUNCTION departures_departure_role_facts() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    SELECT {_COPY} INTO {", ".join(f"NEW.{c}" for c in ROLE_FACTS)}
+    FROM people_role WHERE id = NEW.role_id;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER departures_departure_role_facts
+    BEFORE INSERT OR UPDATE ON departures_departure
+    FOR EACH ROW EXECUTE FUNCTION departures_departure_role_facts();
+CREATE OR REPLACE FUNCTION people_role_departure_facts() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE departures_departure SET role_id = role_id
+    WHERE role_id = NEW.id AND ({_COPY}) IS DISTINCT FROM
+        ({", ".join(f"NEW.{c}" for c in ROLE_FACTS)});
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER people_role_departure_facts
+    AFTER INSERT OR UPDATE ON people_role
+    FOR EACH ROW EXECUTE FUNCTION people_role_departure_facts();
+"""
+
+
+def install(connection) -> None:
+    """Build the triggers and text indexes where they are missing."""
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            present = {name for (name,) in cursor.fetchall()}
+            missing = [name for name in _SQLITE_TRIGGERS if name not in present]
+            for name in missing:
+                cursor.execute(f"CREATE TRIGGER {name} {_SQLITE_TRIGGERS[name]}")
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger "
+                "WHERE tgname = 'departures_departure_role_facts'"
+            )
+            missing = not cursor.fetchone()[0]
+            cursor.execute(_POSTGRESQL)
+        if missing:
+            cursor.execute(_RESYNC)
+        for index in TEXT_INDEXES:
+            index.install(cursor)

@@ -1,0 +1,152 @@
+"""The role's facts and the month stored on each departure row, and the text
+indexes behind search (departures/database.py, people/text_search.py), on
+every path that writes — not only through the services."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from departures import database
+from departures.models import Departure
+from people.models import Person, Role
+from tests.factories import (
+    DepartureFactory,
+    OrganizationFactory,
+    PersonFactory,
+    RoleFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(departure: Departure) -> tuple:
+    return Departure.objects.values_list(
+        "person_id", "organization_id", "seniority", "function", "is_founder"
+    ).get(pk=departure.pk)
+
+
+def facts(role: Role) -> tuple:
+    role.refresh_from_db()
+    return (
+        role.person_id,
+        role.organization_id,
+        role.seniority,
+        role.function,
+        role.is_founder,
+    )
+
+
+def test_a_new_departure_carries_its_roles_facts_and_month():
+    role = RoleFactory(seniority="vp", function="safety", is_founder=True)
+    departure = DepartureFactory(
+        role=role, announced_on=datetime.date(2024, 5, 17), announced_precision="day"
+    )
+    assert stored(departure) == facts(role)
+    assert Departure.objects.get(pk=departure.pk).announced_month == datetime.date(
+        2024, 5, 1
+    )
+
+
+def test_a_role_changed_by_save_or_by_a_queryset_update_updates_its_departures():
+    role = RoleFactory(seniority="vp", function="safety")
+    first, second = DepartureFactory(role=role), DepartureFactory(role=role)
+    role.seniority = "board"
+    role.save()
+    assert stored(first) == stored(second) == facts(role)
+    # What a merge does: move roles with one UPDATE, no save() at all.
+    survivor = PersonFactory()
+    Role.objects.filter(pk=role.pk).update(person=survivor, function="policy")
+    assert stored(first) == facts(role)
+    assert stored(first)[0] == survivor.pk
+
+
+def test_a_stale_copy_written_back_by_the_orm_is_corrected():
+    role = RoleFactory(seniority="vp")
+    departure = DepartureFactory(role=role)
+    departure.seniority = "staff"  # what an in-memory copy could hold
+    departure.person_id = None
+    departure.save()
+    assert stored(departure) == facts(role)
+
+
+def test_moving_a_departure_to_another_role_copies_the_new_roles_facts():
+    departure = DepartureFactory(role=RoleFactory(seniority="vp"))
+    other = RoleFactory(seniority="head", organization=OrganizationFactory())
+    Departure.objects.filter(pk=departure.pk).update(role=other)
+    assert stored(departure) == facts(other)
+
+
+def test_bulk_created_departures_carry_their_roles_facts():
+    role = RoleFactory(seniority="lead", is_founder=True)
+    made = Departure.objects.bulk_create(
+        [
+            Departure(role=role, announced_on=datetime.date(2020, 1, n))
+            for n in range(1, 4)
+        ]
+    )
+    for departure in made:
+        assert stored(departure) == facts(role)
+
+
+def test_install_is_idempotent_and_repairs_copies_left_stale_without_triggers():
+    departure = DepartureFactory(role=RoleFactory(seniority="vp"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER people_role_departure_facts_update")
+        else:
+            cursor.execute(
+                "DROP TRIGGER departures_departure_role_facts ON departures_departure"
+            )
+    Role.objects.filter(pk=departure.role_id).update(seniority="staff")
+    database.install(connection)
+    database.install(connection)
+    assert stored(departure)[2] == "staff"
+
+
+@pytest.fixture
+def texts():
+    person = PersonFactory(name="Quillfeather Ölund")
+    organization = OrganizationFactory(name="Acme Widgets")
+    role = RoleFactory(person=person, organization=organization, title="Chief Widget")
+    departure = DepartureFactory(
+        role=role,
+        stated_reason="To spend time on governance.",
+        context="Reported as 100% amicable_ish.",
+    )
+    DepartureFactory(stated_reason="Unrelated.", context="")
+    return departure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quillfeather",  # person, any case
+        "ÖLUND",  # beyond ASCII
+        "widgets",  # organization
+        "chief wid",  # role title, across a space
+        "f widget",
+        "GOVERNANCE",  # stated reason
+        "amicable_ish",  # context
+        "%",  # LIKE's wildcards, taken as the characters themselves
+        "_",
+        "QU",  # shorter than a trigram: the fallback
+    ],
+)
+def test_search_finds_a_substring_of_any_searched_field_regardless_of_case(
+    texts, text
+):
+    assert list(Departure.objects.search(text)) == [texts]
+
+
+@pytest.mark.parametrize("text", ['"', 'a"b', "1_0", "10%a", "no such words"])
+def test_search_takes_quotes_and_wildcards_as_text(texts, text):
+    assert list(Departure.objects.search(text)) == []
+
+
+def test_search_follows_a_rename_and_a_deleted_row(texts):
+    Person.objects.filter(pk=texts.role.person_id).update(name="Renamed Person")
+    assert list(Departure.objects.search("quillfeather")) == []
+    assert list(Departure.objects.search("renamed")) == [texts]
+    Departure.objects.filter(pk=texts.pk).update(stated_reason="Nothing.")
+    assert list(Departure.objects.search("governance")) == []
