@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -290,6 +291,42 @@ def test_an_import_through_the_admin_is_on_the_next_public_response(client, db):
     publisher.post(url, {"payload": preview.context["payload"]})
 
     assert "Rita Row" in client.get("/").content.decode()
+
+
+def test_the_import_command_is_on_the_next_public_response(client, db, tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text(IMPORT, encoding="utf-8")
+    assert "Rita Row" not in client.get("/").content.decode()
+
+    call_command("import_departures", str(path), verbosity=0)
+
+    assert "Rita Row" in client.get("/").content.decode()
+
+
+def test_load_demo_is_on_the_next_public_response(client, db):
+    assert client.get("/api/departures").json()["count"] == 0
+
+    call_command("load_demo", verbosity=0)
+
+    assert client.get("/api/departures").json()["count"] == 24
+
+
+def test_generate_synthetic_is_on_the_next_public_response(client, db):
+    assert client.get("/api/departures").json()["count"] == 0
+
+    call_command("generate_synthetic", departures=20, verbosity=0)
+
+    assert client.get("/api/departures").json()["count"] == 20
+
+
+def test_the_invalidate_command_shows_a_change_made_by_hand(client, db):
+    departure = DepartureFactory(role__person__name="By Hand")
+    client.get("/")
+    rename_quietly(departure.role.person, "Changed By Hand")
+
+    call_command("invalidate_public_cache", verbosity=0)
+
+    assert "Changed By Hand" in client.get("/").content.decode()
 
 
 def test_a_failed_sign_in_does_not_empty_the_cache(client, db):
