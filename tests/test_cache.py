@@ -152,6 +152,15 @@ def test_normalised_queries_mean_the_same_under_the_filter_contract(
     assert ids(written) == ids(meant)
 
 
+def test_the_key_rewrites_only_parameters_of_the_filter_contract():
+    from departures.filters import DepartureFilterSet
+
+    contract = set(DepartureFilterSet.base_filters)
+
+    assert public_cache.REPEATABLE <= contract
+    assert public_cache.EMPTY_MEANS_ABSENT <= contract
+
+
 def test_signed_in_users_neither_read_nor_fill_the_public_cache(client, db):
     departure = DepartureFactory(role__person__name="Old Name")
     editor = signed_in("Editors")
