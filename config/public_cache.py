@@ -207,8 +207,8 @@ def get_or_set(key_parts: Iterable[Any], compute: Callable[[], T]) -> T:
     try:
         key = _key("value", list(key_parts))
         value = caches[PAGES].get(key, _MISSING)
-    except Exception:
-        logger.exception("Public cache unavailable")
+    except Exception as error:
+        _unavailable(error)
         return compute()
     if value is _MISSING:
         value = compute()
@@ -219,8 +219,13 @@ def get_or_set(key_parts: Iterable[Any], compute: Callable[[], T]) -> T:
 def _store(key: str, value: Any) -> None:
     try:
         caches[PAGES].set(key, value, timeout=settings.PUBLIC_CACHE_SECONDS)
-    except Exception:
-        logger.exception("Could not store in the public cache")
+    except Exception as error:
+        _unavailable(error)
+
+
+def _unavailable(error: Exception) -> None:
+    # One line per request while the cache is down, not a traceback each.
+    logger.warning("Public cache unavailable, serving uncached: %r", error)
 
 
 def _anonymous(request: HttpRequest) -> bool:
@@ -290,8 +295,8 @@ class PublicCacheMiddleware:
         try:
             key = _key("page", parts)
             response = caches[PAGES].get(key)
-        except Exception:
-            logger.exception("Public cache unavailable")
+        except Exception as error:
+            _unavailable(error)
             return self.get_response(request)
         if response is not None:
             return response
