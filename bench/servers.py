@@ -23,6 +23,12 @@ def app_env(database_url: str) -> dict[str, str]:
         ),
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Pages computed afresh: repeated requests would otherwise be answered
+        # by the public cache (config/public_cache.py). To time the cache
+        # instead, run with DJANGO_PUBLIC_CACHE_SECONDS=600.
+        "DJANGO_PUBLIC_CACHE_SECONDS": os.environ.get(
+            "DJANGO_PUBLIC_CACHE_SECONDS", "0"
+        ),
     }
 
 

@@ -1,7 +1,9 @@
 """Settings for Departures, read from the environment (see README.md)."""
 
 import datetime
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.security.RequestLimitsMiddleware",
+    # Below the request limits (a refused query never reaches the cache) and
+    # above the session: an anonymous hit costs no session or database work.
+    "config.public_cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -224,6 +229,45 @@ def _static_file_headers(headers, path, url):
 
 WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
 # --- end hardening -----------------------------------------------------------
+
+# --- Cache (issue 12) --------------------------------------------------------
+# Whole public pages for anonymous readers, and values computed from public
+# data (config/public_cache.py). Local memory unless DJANGO_CACHE_URL names a
+# Redis server; the public-data version then lives in that Redis too.
+# Without Redis it lives in a file shared by every process of this checkout,
+# so a change made through one gunicorn worker is seen by the others.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "DJANGO_CACHE_URL must be a redis://, rediss:// or unix:// URL."
+        )
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "departures"),
+        # A Redis that does not answer makes pages uncached, not slow.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    CACHES = {"default": _redis, "public-version": _redis}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "departures",
+        },
+        "public-version": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": Path(tempfile.gettempdir())
+            / "departures-public-version"
+            / hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:16],
+        },
+    }
+# How long a cached page or value may be served at most, in seconds, even if
+# nothing is invalidated (pages show "still in role", computed from today).
+# 0 turns the public cache off.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", "600"))
+# --- end cache ----------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -59,3 +59,34 @@ def _plain_static_storage(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _public_cache_off(settings):
+    """Empty caches of each test's own, in local memory, and the public cache
+    off: most tests change data through the ORM between two requests, which
+    only the admin and the commands invalidate (config/public_cache.py). Query
+    counts therefore count the uncached queries. Tests of the cache ask for
+    `public_cache`."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests-pages",
+        },
+        "public-version": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests-public-version",
+        },
+    }
+    settings.PUBLIC_CACHE_SECONDS = 0
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+@pytest.fixture
+def public_cache(settings, _public_cache_off):
+    """The public cache on, as in production (empty at the start)."""
+    settings.PUBLIC_CACHE_SECONDS = 600
+    return settings

@@ -129,3 +129,18 @@ def test_pages_only_a_draft_shows_answer_404(client, site):
         assert result.status(url) == 200, url
     assert result.status(site.get_absolute_url()) == 200
     assert result.status("/people/ilya-public/") == 200
+
+
+def test_the_cached_site_shows_no_draft_or_pending_text_either(
+    client, public_cache, site
+):
+    starts = public_starts(
+        searches=[marker.lower()[:-2] for marker in MARKERS.values()]
+    )
+
+    first = crawl(client, starts)
+    cached = crawl(client, starts)
+
+    assert cached.found(MARKERS.values()) == []
+    assert cached.pages == first.pages
+    assert len(cached.pages) > 30

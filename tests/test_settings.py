@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION = {
     "DJANGO_SECRET_KEY": "production-like-secret-key-long-and-random-0123456789abcdef",
@@ -44,3 +46,25 @@ def test_production_settings_pass_the_deployment_checklist():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_without_redis_the_public_cache_version_is_shared_between_processes(
+    settings,
+):
+    """Local memory is per gunicorn worker; the version that invalidates it
+    is not, so a command (or another worker) reaches every worker."""
+    from django.core.cache import caches
+
+    from config import public_cache
+    from config import settings as project
+
+    if os.environ.get("DJANGO_CACHE_URL"):
+        pytest.skip("DJANGO_CACHE_URL is set: the version is in Redis")
+    settings.CACHES = project.CACHES
+    before = public_cache.version()
+
+    result = manage("invalidate_public_cache", **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert caches["default"].__class__.__name__ == "LocMemCache"
+    assert public_cache.version() != before

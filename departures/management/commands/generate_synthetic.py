@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from config import public_cache
 from departures import synthetic
 from departures.models import Departure
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         plan = synthetic.Plan.scaled(departures, seed=seed)
         counts = synthetic.Generator(plan, log=log).run()
+        public_cache.invalidate()
         summary = ", ".join(f"{value} {name}" for name, value in counts.items())
         self.stdout.write(
             self.style.SUCCESS(

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from config import public_cache
 from departures.importing import import_departures
 from departures.permissions import can_publish
 
@@ -49,4 +50,6 @@ class Command(BaseCommand):
             self.stderr.write(f"{file}:{error}")
         if not report.ok:
             raise CommandError(report.summary())
+        if not dry_run:
+            public_cache.invalidate()
         self.stdout.write(self.style.SUCCESS(report.summary()))

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from config import public_cache
 from departures.importing import DEMO_CSV, import_departures
 from departures.models import Departure
 
@@ -26,4 +27,5 @@ class Command(BaseCommand):
             self.stderr.write(f"{DEMO_CSV.name}:{error}")
         if not report.ok:
             raise CommandError(report.summary())
+        public_cache.invalidate()
         self.stdout.write(self.style.SUCCESS(report.summary()))

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from config import public_cache
 from departures.backups import BackupError, fingerprint, restore
 
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             restore(Path(path))
         except BackupError as error:
             raise CommandError(str(error)) from None
+        public_cache.invalidate()
         tables = fingerprint()
         rows = sum(count for count, _ in tables.values())
         self.stdout.write(f"Restored {len(tables)} tables, {rows} rows from {path}")
