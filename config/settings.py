@@ -255,6 +255,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "departures",
+            # Pages and the timeline's counts (a few entries per selection):
+            # Django's default of 300 would evict pages a crawl just stored.
+            "OPTIONS": {"MAX_ENTRIES": 3000},
         },
         "public-version": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -4,13 +4,13 @@ The filters and facets of the timeline read one table. So that they can,
 every departure row carries copies of its role's facts (person, organization,
 seniority, function, founder flag) and the month of its announcement:
 
-- the month is a generated column (`Departure.announced_month`, computed by
-  `FirstOfMonth`), so the database computes it on every write;
-- the role's facts are copied by triggers: on a departure when it is written,
-  and on every departure of a role when the role changes. Written once per
-  database below, they hold on every path that writes these tables — the
-  services, the admin, a merge's queryset updates, bulk inserts, raw SQL — and
-  the application never writes the copies itself.
+- database triggers compute the month, and copy the role's facts, on a
+  departure whenever it is written, and on every departure of a role when
+  the role changes. Written once per database below, they hold on every path
+  that writes these tables — the services, the admin, a merge's queryset
+  updates, bulk inserts, raw SQL — and the application never writes the
+  copies itself. (A generated column could hold the month, but Django reads
+  one back after every save: a query per save, for a value nobody reads.)
 
 Text search goes through the `TextIndex`es of people/text_search.py, one for
 the departure's own text here.
@@ -24,7 +24,6 @@ stale.
 
 from __future__ import annotations
 
-from django.db import models
 from django.db.models import Func
 from django.db.models.expressions import RawSQL
 
@@ -60,27 +59,6 @@ def matching(text: str) -> RawSQL:
 ROLE_FACTS = ("person_id", "organization_id", "seniority", "function", "is_founder")
 
 
-class FirstOfMonth(Func):
-    """The first day of a date's month, as an immutable expression (a generated
-    column may not call Django's own date_trunc function on SQLite)."""
-
-    output_field = models.DateField()
-    arity = 1
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler, connection, template="date(%(expressions)s, 'start of month')"
-        )
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(%(expressions)s - (EXTRACT(DAY FROM %(expressions)s)"
-            "::integer - 1))",
-        )
-
-
 class Unordered(Func):
     """A column as a value no index orders (SQLite's unary `+`; elsewhere the
     column itself).
@@ -101,69 +79,86 @@ class Unordered(Func):
         )
 
 
-_RESYNC = "UPDATE departures_departure SET " + ", ".join(
-    f"{column} = (SELECT r.{column} FROM people_role r "
-    "WHERE r.id = departures_departure.role_id)"
-    for column in ROLE_FACTS
-)
-
 _COPY = ", ".join(ROLE_FACTS)
+_FROM_ROLE = f"(SELECT {_COPY} FROM people_role WHERE id = NEW.role_id)"
+_ROLE_EXISTS = "EXISTS (SELECT 1 FROM people_role WHERE id = NEW.role_id)"
+_MONTH = {
+    "sqlite": "date({}, 'start of month')",
+    "postgresql": "({0} - (EXTRACT(DAY FROM {0})::integer - 1))",
+}
+_NEW_FACTS = ", ".join(f"NEW.{c}" for c in ROLE_FACTS)
+_SQLITE_MONTH = _MONTH["sqlite"].format("NEW.announced_on")
+
 _SQLITE_TRIGGERS = {
-    # A departure written, or rewritten with copies that differ from its role.
-    "departures_departure_role_facts_insert": f"""
+    # A departure written, or rewritten with copies that differ from its role
+    # or its date (the ORM writes back whatever the instance held).
+    "departures_departure_stored_insert": f"""
         AFTER INSERT ON departures_departure BEGIN
-            UPDATE departures_departure SET ({_COPY}) =
-                (SELECT {_COPY} FROM people_role WHERE id = NEW.role_id)
+            UPDATE departures_departure SET announced_month = {_SQLITE_MONTH}
             WHERE id = NEW.id;
+            UPDATE departures_departure SET ({_COPY}) = {_FROM_ROLE}
+            WHERE id = NEW.id AND {_ROLE_EXISTS};
         END""",
-    "departures_departure_role_facts_update": f"""
+    "departures_departure_stored_update": f"""
         AFTER UPDATE ON departures_departure BEGIN
-            UPDATE departures_departure SET ({_COPY}) =
-                (SELECT {_COPY} FROM people_role WHERE id = NEW.role_id)
-            WHERE id = NEW.id AND ({_COPY}) IS NOT
-                (SELECT {_COPY} FROM people_role WHERE id = NEW.role_id);
+            UPDATE departures_departure SET announced_month = {_SQLITE_MONTH}
+            WHERE id = NEW.id AND announced_month IS NOT {_SQLITE_MONTH};
+            UPDATE departures_departure SET ({_COPY}) = {_FROM_ROLE}
+            WHERE id = NEW.id AND {_ROLE_EXISTS} AND ({_COPY}) IS NOT {_FROM_ROLE};
         END""",
     # A role changed (or inserted after its departures, with deferred keys).
     "people_role_departure_facts_update": f"""
         AFTER UPDATE OF {_COPY} ON people_role
-        WHEN ({", ".join(f"NEW.{c}" for c in ROLE_FACTS)}) IS NOT
-            ({", ".join(f"OLD.{c}" for c in ROLE_FACTS)})
+        WHEN ({_NEW_FACTS}) IS NOT ({", ".join(f"OLD.{c}" for c in ROLE_FACTS)})
         BEGIN
-            UPDATE departures_departure
-            SET ({_COPY}) = ({", ".join(f"NEW.{c}" for c in ROLE_FACTS)})
+            UPDATE departures_departure SET ({_COPY}) = ({_NEW_FACTS})
             WHERE role_id = NEW.id;
         END""",
     "people_role_departure_facts_insert": f"""
         AFTER INSERT ON people_role BEGIN
-            UPDATE departures_departure
-            SET ({_COPY}) = ({", ".join(f"NEW.{c}" for c in ROLE_FACTS)})
+            UPDATE departures_departure SET ({_COPY}) = ({_NEW_FACTS})
             WHERE role_id = NEW.id;
         END""",
 }
 
 _POSTGRESQL = f"""
-CREATE OR REPLACE FUNCTION departures_departure_role_facts() RETURNS trigger
+CREATE OR REPLACE FUNCTION departures_departure_stored() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    role record;
 BEGIN
-    SELECT {_COPY} INTO {", ".join(f"NEW.{c}" for c in ROLE_FACTS)}
-    FROM people_role WHERE id = NEW.role_id;
+    NEW.announced_month := {_MONTH["postgresql"].format("NEW.announced_on")};
+    SELECT {_COPY} INTO role FROM people_role WHERE id = NEW.role_id;
+    IF FOUND THEN
+        {" ".join(f"NEW.{c} := role.{c};" for c in ROLE_FACTS)}
+    END IF;
     RETURN NEW;
 END $$;
-CREATE OR REPLACE TRIGGER departures_departure_role_facts
+CREATE OR REPLACE TRIGGER departures_departure_stored
     BEFORE INSERT OR UPDATE ON departures_departure
-    FOR EACH ROW EXECUTE FUNCTION departures_departure_role_facts();
+    FOR EACH ROW EXECUTE FUNCTION departures_departure_stored();
 CREATE OR REPLACE FUNCTION people_role_departure_facts() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE departures_departure SET role_id = role_id
-    WHERE role_id = NEW.id AND ({_COPY}) IS DISTINCT FROM
-        ({", ".join(f"NEW.{c}" for c in ROLE_FACTS)});
+    WHERE role_id = NEW.id AND ({_COPY}) IS DISTINCT FROM ({_NEW_FACTS});
     RETURN NULL;
 END $$;
 CREATE OR REPLACE TRIGGER people_role_departure_facts
     AFTER INSERT OR UPDATE ON people_role
     FOR EACH ROW EXECUTE FUNCTION people_role_departure_facts();
 """
+
+
+def _resync(vendor: str) -> str:
+    """Every row's copies brought up to date, in one statement."""
+    facts = ", ".join(
+        f"{column} = (SELECT r.{column} FROM people_role r "
+        "WHERE r.id = departures_departure.role_id)"
+        for column in ROLE_FACTS
+    )
+    month = _MONTH[vendor].format("announced_on")
+    return f"UPDATE departures_departure SET {facts}, announced_month = {month}"
 
 
 def install(connection) -> None:
@@ -180,11 +175,11 @@ def install(connection) -> None:
         else:
             cursor.execute(
                 "SELECT count(*) FROM pg_trigger "
-                "WHERE tgname = 'departures_departure_role_facts'"
+                "WHERE tgname = 'departures_departure_stored'"
             )
             missing = not cursor.fetchone()[0]
             cursor.execute(_POSTGRESQL)
         if missing:
-            cursor.execute(_RESYNC)
+            cursor.execute(_resync(connection.vendor))
         for index in TEXT_INDEXES:
             index.install(cursor)

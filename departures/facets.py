@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import models
 from django.db.models import Count, F, Q
 from django.http import QueryDict
 
+from config import public_cache
 from departures.database import Unordered
 from departures.filters import FOUNDER, REVERSED, DepartureFilterSet
 from departures.models import Departure, Tag
@@ -104,7 +106,11 @@ def build_facets(
         for name in filterset.form.errors:
             params.pop(name, None)
     facets = []
-    choice_counts = _choice_counts(filterset) if valid else {}
+    choice_counts = (
+        cached_counts(filterset, "choices", lambda: _choice_counts(filterset))
+        if valid
+        else {}
+    )
     active = filterset.active() if valid else set()
     for dimension in FACETS:
         name = dimension.name
@@ -115,8 +121,16 @@ def build_facets(
             base = filterset.filter_queryset(
                 filterset.queryset, without={name, *DepartureFilterSet.NOT_FILTERS}
             ).order_by()
-            rows = dimension.rows(
-                base, selected, limit=limit, narrowed=bool(active - {name})
+            rows = cached_counts(
+                filterset,
+                (name, limit, *selected),
+                partial(
+                    dimension.rows,
+                    base,
+                    selected,
+                    limit=limit,
+                    narrowed=bool(active - {name}),
+                ),
             )
         else:
             rows = [
@@ -142,6 +156,18 @@ def build_facets(
             )
         )
     return facets
+
+
+def cached_counts(filterset: DepartureFilterSet, part, compute):
+    """`compute()`, cached for the current public data under the filter's
+    cleaned values (config/public_cache.py): every page and sort of one
+    selection shares its counts, and any change the public sees renews them."""
+    selection = sorted(
+        (name, repr(value))
+        for name, value in filterset.form.cleaned_data.items()
+        if name not in filterset.NOT_FILTERS
+    )
+    return public_cache.get_or_set(("timeline-counts", selection, part), compute)
 
 
 def build_chips(

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from departures.database import FirstOfMonth
 from departures.normalization import normalize_url
 from departures.querysets import (
     CitationQuerySet,
@@ -321,10 +320,10 @@ class Departure(models.Model):
         editable=False,
         help_text="The role's founder flag, copied by the database.",
     )
-    announced_month = models.GeneratedField(
-        expression=FirstOfMonth("announced_on"),
-        output_field=models.DateField(),
-        db_persist=True,
+    announced_month = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
         help_text="The first day of the announcement's month, computed by the "
         "database: what the chart counts by.",
     )

@@ -32,7 +32,9 @@ PAGES = {
     "/people/": 2,
     "/people/?letter=P&q=person": 2,
     "/people/{person}/": 5,
-    "/organizations/": 2,
+    # counts per organization (one GROUP BY), their names to rank them by,
+    # the page's organizations
+    "/organizations/": 3,
     # organization, totals, years, alumni, arrivals, 2 for the median,
     # newest 50 with tags and sources
     "/organizations/org-0/": 10,

@@ -3,7 +3,7 @@ from dataclasses import replace
 from django_filters.views import FilterView
 
 from departures.charts import bar_chart_svg, bars, describe, period_counts
-from departures.facets import build_chips, build_facets, replace_href
+from departures.facets import build_chips, build_facets, cached_counts, replace_href
 from departures.filters import SORTS, DepartureFilterSet
 from departures.models import Departure
 
@@ -52,9 +52,14 @@ class TimelineView(FilterView):
                 context = super().get_context_data(**kwargs)
             except PageOutOfRange:
                 return self.get_context_data(**kwargs)
-            chart = bars(
-                period_counts(self.object_list, narrowed=bool(self.filterset.active()))
+            months = cached_counts(
+                self.filterset,
+                "months",
+                lambda: period_counts(
+                    self.object_list, narrowed=bool(self.filterset.active())
+                ),
             )
+            chart = bars(months)
             chart.bars[:] = [
                 replace(
                     bar, href=replace_href(params, **{"from": bar.start, "to": bar.end})

@@ -72,7 +72,7 @@ def table_scans(lines: list[str]) -> list[str]:
         "/?organization=org-1",
         "/?from=2020-01&to=2020-12",
         "/?q=governance",
-        "/?q=org",
+        "/?q=governance&reason=resigned",
         "/?tag=tag-1&founder=false",
         "/?page=2",
     ],
