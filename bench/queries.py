@@ -21,6 +21,8 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-for-the-benchmark-only")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+# The queries of an uncached page: the public cache off.
+os.environ.setdefault("DJANGO_PUBLIC_CACHE_SECONDS", "0")
 
 import django  # noqa: E402
 

@@ -277,8 +277,7 @@ class OpenFacet:
     ) -> list[Row]:
         """`narrowed`: other parameters narrow `base`, so the rows are better
         found through their index than read in this column's order."""
-        grouped = self.grouped(base, narrowed=narrowed)
-        counts = dict(grouped.order_by("-n", "value")[: limit + len(selected) + 1])
+        counts = self.biggest(base, limit + len(selected) + 1, narrowed=narrowed)
         counts.pop(None, None)
         # Labels of the counted (public, since published departures count them)
         # and of the selected, if public: a draft's name never labels a filter.
@@ -314,6 +313,11 @@ class OpenFacet:
             + [row for row in counted if row[0] not in selected][:limit]
         )
 
+    def biggest(self, base, n: int, *, narrowed: bool) -> dict:
+        """id -> count for (at least) the `n` biggest values in `base`."""
+        grouped = self.grouped(base, narrowed=narrowed)
+        return dict(grouped.order_by("-n", "value")[:n])
+
     def grouped(self, base, *, ids=None, narrowed=False):
         """(id, count) rows of the departures in `base`, by this column; of
         the ids `ids` only, if given."""
@@ -344,6 +348,24 @@ class TagFacet(OpenFacet):
     """Themes: counted through the departures' tags."""
 
     model: type[models.Model] = Tag
+
+    def biggest(self, base, n: int, *, narrowed: bool) -> dict:
+        """Every theme's count (themes are few). Over all published departures
+        (nothing narrows `base`), that is each theme's taggings less those of
+        drafts: two reads of the tag table's own indexes, rather than a
+        look-up of 100 000 departures."""
+        if narrowed:
+            return dict(self.grouped(base))
+        through = Departure.tags.through.objects.order_by()
+        every = through.values_list("tag_id").annotate(n=Count("*"))
+        drafts = (
+            through.filter(departure__published_at__isnull=True)
+            .values_list("tag_id")
+            .annotate(n=Count("*"))
+        )
+        counts = Counter(dict(every))
+        counts.subtract(dict(drafts))
+        return {tag: n for tag, n in counts.items() if n > 0}
 
     def grouped(self, base, *, ids=None, narrowed=False):
         # A join (not `IN (every matching id)`), so the database may read the

@@ -27,7 +27,7 @@ REVERSED = {
 FOUNDER = {"true": "Founder", "false": "Not a founder"}
 # More departures than this matching a search, and the counts run the search
 # as a subquery rather than taking its ids as parameters.
-SEARCH_IDS_MAX = 5_000
+SEARCH_IDS_MAX = 20_000
 
 
 class RawTextMixin:

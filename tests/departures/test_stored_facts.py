@@ -96,7 +96,7 @@ def test_install_is_idempotent_and_repairs_copies_left_stale_without_triggers():
             cursor.execute("DROP TRIGGER people_role_departure_facts_update")
         else:
             cursor.execute(
-                "DROP TRIGGER departures_departure_role_facts ON departures_departure"
+                "DROP TRIGGER departures_departure_stored ON departures_departure"
             )
     Role.objects.filter(pk=departure.role_id).update(seniority="staff")
     database.install(connection)
