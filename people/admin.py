@@ -2,7 +2,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -108,14 +109,29 @@ class OrganizationAdmin(PublicRecordGuard, MergeMixin, HistoryAdmin):
     actions = ["merge_selected"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "website", "role_count"]
-    # The role count's GROUP BY drops Meta.ordering; autocomplete pages need one.
     ordering = ["name"]
-    search_fields = ["name", "slug", "wikidata_id"]
+    # A Wikidata id is looked up whole (=): a substring of Q42 means nothing.
+    search_fields = ["name", "slug", "=wikidata_id"]
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(role_count=Count("roles"))
+        # Counted per row shown, not by grouping every role of every organization.
+        roles = (
+            Role.objects.filter(organization=OuterRef("pk"))
+            .order_by()
+            .values("organization")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                role_count=Coalesce(Subquery(roles, output_field=IntegerField()), 0)
+            )
+        )
 
     @admin.display(description="roles", ordering="role_count")
     def role_count(self, obj):
@@ -127,7 +143,8 @@ class PersonAdmin(PublicRecordGuard, MergeMixin, HistoryAdmin):
     merge_service = person_merge
     actions = ["merge_selected"]
     list_display = ["name", "slug", "wikidata_id", "updated_at"]
-    search_fields = ["name", "slug", "wikidata_id"]
+    search_fields = ["name", "slug", "=wikidata_id"]
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [RoleInline]
@@ -145,11 +162,15 @@ class RoleAdmin(PublicRecordGuard, HistoryAdmin):
         "start_on",
         "end_on",
     ]
-    list_filter = ["seniority", "function", "is_founder", "organization"]
+    # No organization filter: it listed all of them; search finds one instead.
+    list_filter = ["seniority", "function", "is_founder"]
     list_select_related = ["person", "organization"]
     search_fields = ["person__name", "title", "organization__name"]
     autocomplete_fields = ["person", "organization"]
     date_hierarchy = "start_on"
+    # Newest first: Meta.ordering sorts every role by its person's name.
+    ordering = ["-pk"]
+    show_full_result_count = False
     readonly_fields = ["created_at", "updated_at"]
 
     def get_queryset(self, request):

@@ -26,6 +26,7 @@ def year_first_date_hierarchy(cl):
         return date_hierarchy(cl)
     years = sorted(
         cl.queryset.order_by()
+        .filter(**{f"{field}__isnull": False})
         .annotate(hierarchy_year=Year(field))
         .values_list("hierarchy_year", flat=True)
         .distinct()
