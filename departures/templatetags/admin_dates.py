@@ -20,10 +20,13 @@ class Year(ExtractYear):
 def year_first_date_hierarchy(cl):
     """Django's date hierarchy, with the first level (the years) read in one
     native query; a chosen year or month, or a list within one year, is left
-    to Django, whose queries then cover that year only."""
+    to Django, whose queries then cover that year only. Not under a search:
+    the years of a text search would be one more pass over every row."""
     field = cl.date_hierarchy
     if any(f"{field}__{part}" in cl.params for part in ("year", "month", "day")):
         return date_hierarchy(cl)
+    if cl.query:
+        return {"show": False}
     years = sorted(
         cl.queryset.order_by()
         .filter(**{f"{field}__isnull": False})
