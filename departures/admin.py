@@ -8,7 +8,6 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.text import smart_split, unescape_string_literal
 
 from departures import admin_citations, admin_review, admin_views
 from departures.forms import NO_SOURCE, DepartureAdminForm
@@ -20,8 +19,8 @@ from departures.revisions import (
     revision_is_empty,
 )
 from departures.services import departure_publish, departure_unpublish
+from people.admin import roles_matching, search_words
 from people.history import HistoryAdmin
-from people.models import Organization, Person, Role
 
 PUBLISH, UNPUBLISH = "_publish", "_unpublish"
 __all__ = ["admin_citations"]  # registers the source, citation and tag admins
@@ -225,18 +224,11 @@ class DepartureAdmin(HistoryAdmin):
         title, person and organization matched in their own tables first: one
         pass over each small table instead of a LIKE on four joined ones per
         departure (the changelist, its count and the autocomplete)."""
-        for bit in smart_split(search_term):
-            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
-                bit = unescape_string_literal(bit)
-            roles = Role.objects.filter(
-                Q(title__icontains=bit)
-                | Q(person__in=Person.objects.filter(name__icontains=bit))
-                | Q(organization__in=Organization.objects.filter(name__icontains=bit))
-            )
+        for word in search_words(search_term):
             queryset = queryset.filter(
-                Q(role__in=roles)
-                | Q(stated_reason__icontains=bit)
-                | Q(context__icontains=bit)
+                Q(role__in=roles_matching(word))
+                | Q(stated_reason__icontains=word)
+                | Q(context__icontains=word)
             )
         return queryset, False
 

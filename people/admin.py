@@ -2,16 +2,36 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import smart_split, unescape_string_literal
 
 from departures.merging import organization_merge, person_merge
 from departures.permissions import PublicRecordGuard
 from people.history import HistoryAdmin
 from people.models import Organization, Person, Role
+
+
+def search_words(search_term: str):
+    """The words of an admin search, quoted phrases whole, split as Django does."""
+    for bit in smart_split(search_term):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)
+        yield bit
+
+
+def roles_matching(word: str):
+    """Roles with `word` in their title, person's name or organization's name,
+    the names matched in their own tables: one pass over each, rather than a
+    LIKE on three joined tables for every role."""
+    return Role.objects.filter(
+        Q(title__icontains=word)
+        | Q(person__in=Person.objects.filter(name__icontains=word))
+        | Q(organization__in=Organization.objects.filter(name__icontains=word))
+    )
 
 
 class MergeMixin:
@@ -175,3 +195,10 @@ class RoleAdmin(PublicRecordGuard, HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person", "organization")
+
+    def get_search_results(self, request, queryset, search_term):
+        """What `search_fields` names, every word somewhere in it (also the
+        role autocomplete of the departure form)."""
+        for word in search_words(search_term):
+            queryset = queryset.filter(pk__in=roles_matching(word))
+        return queryset, False

@@ -140,3 +140,43 @@ def test_changelist_links_each_year_with_departures_and_none_under_a_search(
 
     assert re.findall(r"announced_on__year=(\d+)", listed) == ["2019", "2024"]
     assert "announced_on__year" not in searched
+
+
+def test_changelist_search_needs_every_word_in_the_role_or_the_departure(
+    admin_client,
+):
+    found = DepartureFactory(
+        role__person__name="Mira Quillfeather",
+        role__organization__name="Northwind Labs",
+        context="Governance dispute",
+    )
+    DepartureFactory(role__person__name="Mira Other", context="Governance review")
+
+    def search(q):
+        response = admin_client.get(D, {"q": q})
+        return [d.pk for d in response.context["cl"].result_list]
+
+    assert search("quillfeather northwind") == [found.pk]
+    assert search('"Mira Quillfeather" dispute') == [found.pk]
+    assert search("quillfeather review") == []
+    assert len(search("governance")) == 2
+
+
+def test_role_autocomplete_finds_a_role_by_any_of_its_words(admin_client):
+    role = DepartureFactory(
+        role__person__name="Ada Quillfeather",
+        role__organization__name="Northwind Labs",
+        role__title="Chief Scientist",
+    ).role
+
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "quillfeather scientist northwind",
+            "app_label": "departures",
+            "model_name": "departure",
+            "field_name": "role",
+        },
+    )
+
+    assert [r["id"] for r in response.json()["results"]] == [str(role.pk)]
