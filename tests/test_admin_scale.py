@@ -122,8 +122,7 @@ def test_no_admin_form_lists_a_whole_table_in_a_select(admin_client):
     ]
 
     largest = {
-        page: largest_select(admin_client.get(page).content.decode())
-        for page in pages
+        page: largest_select(admin_client.get(page).content.decode()) for page in pages
     }
 
     assert {page: n for page, n in largest.items() if n > BIGGEST_SELECT} == {}
