@@ -1,8 +1,9 @@
 from functools import partial
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -18,6 +19,7 @@ from departures.revisions import (
     revision_is_empty,
 )
 from departures.services import departure_publish, departure_unpublish
+from people.admin import roles_matching, search_words
 from people.history import HistoryAdmin
 
 PUBLISH, UNPUBLISH = "_publish", "_unpublish"
@@ -68,6 +70,18 @@ class ReversedFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.not_reversed()
         return queryset
+
+
+class DepartureChangeList(ChangeList):
+    def get_ordering(self, request, queryset):
+        """Break ties on the id in the sort's own direction: one index on
+        (announced_on, id) then serves a sort either way, where a mixed
+        `announced_on, -id` sorts every row."""
+        ordering = super().get_ordering(request, queryset)
+        first, last = ordering[0], ordering[-1]
+        if len(ordering) > 1 and last in ("pk", "-pk") and isinstance(first, str):
+            ordering[-1] = ("-" if first.startswith("-") else "") + "pk"
+        return ordering
 
 
 class CitationFormSet(BaseInlineFormSet):
@@ -137,6 +151,8 @@ class DepartureAdmin(HistoryAdmin):
     ]
     autocomplete_fields = ["role", "destination", "successor", "tags"]
     date_hierarchy = "announced_on"
+    # No second count of the whole table under every filtered list.
+    show_full_result_count = False
     inlines = [CitationInline]
     form = DepartureAdminForm
     actions = ["publish_selected", "unpublish_selected"]
@@ -199,6 +215,22 @@ class DepartureAdmin(HistoryAdmin):
             .get_queryset(request)
             .select_related("role__person", "role__organization")
         )
+
+    def get_changelist(self, request, **kwargs):
+        return DepartureChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        """What `search_fields` names, every word somewhere in it, with the role's
+        title, person and organization matched in their own tables first: one
+        pass over each small table instead of a LIKE on four joined ones per
+        departure (the changelist, its count and the autocomplete)."""
+        for word in search_words(search_term):
+            queryset = queryset.filter(
+                Q(role__in=roles_matching(word))
+                | Q(stated_reason__icontains=word)
+                | Q(context__icontains=word)
+            )
+        return queryset, False
 
     def get_urls(self):
         def view(fn):
@@ -363,7 +395,9 @@ class DepartureAdmin(HistoryAdmin):
             return "Draft. " + NO_SOURCE
         return "Draft, with a source: ready for a publisher."
 
-    @admin.display(description="person and role", ordering="role__person__name")
+    # Not sortable: ordering 100 000 rows by a joined name sorts them all on
+    # every page; search finds a person instead.
+    @admin.display(description="person and role")
     def person_and_role(self, obj):
         return format_html(
             '{}<span class="changelist-detail">{}, {}</span>',

@@ -19,6 +19,9 @@ class SourceAdmin(PublicRecordGuard, HistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["url", "title", "publisher"]
     date_hierarchy = "published_on"
+    # Newest first: Meta.ordering sorts every source by its publication date.
+    ordering = ["-pk"]
+    show_full_result_count = False
     readonly_fields = ["created_at", "updated_at"]
 
 
@@ -78,6 +81,9 @@ class CitationAdmin(PublicRecordGuard, HistoryAdmin):
         "departure__role__person__name",
     ]
     autocomplete_fields = ["departure", "source"]
+    # Newest first: Meta.ordering sorts every citation by its departure's date.
+    ordering = ["-pk"]
+    show_full_result_count = False
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -1,25 +1,39 @@
-"""Data-quality checks for editors: each finds records that need a second look."""
+"""Data-quality checks for editors: each finds records that need a second look.
+
+Each check is a query the database answers with its own indexes, or one pass
+over a table, never a comparison of every row with every other; and each stops
+at `limit` issues, which is what an editor can work through at once. The checks
+that read whole tables (names, roles held together) are kept in the cache until
+a person, organization, role or departure is added, saved or deleted.
+"""
 
 from __future__ import annotations
 
 import datetime
 import difflib
+import hashlib
 import itertools
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Func, IntegerField, Max, OuterRef, Q
+from django.db.models.functions import Abs
 from django.urls import reverse
 
-from departures.models import Departure
+from departures.models import Citation, Departure
 from people.models import Organization, Person, Role
 
 FAR_APART = datetime.timedelta(days=365)
 DUPLICATE_WINDOW = datetime.timedelta(days=90)
 NEAR_NAME_RATIO = 0.9
 _ORG_SUFFIXES = {"inc", "llc", "ltd", "corp", "co", "corporation", "limited", "plc"}
+# Issues shown per check; the page says when there are more.
+SHOWN = 50
+# How many neighbours, in each sort order, a name is compared with.
+NAME_WINDOW = 4
 
 
 @dataclass
@@ -37,6 +51,7 @@ class Check:
     title: str
     description: str
     issues: list[Issue] = field(default_factory=list)
+    more: bool = False
 
 
 def _change_url(obj) -> str:
@@ -52,22 +67,64 @@ def _merge_url(model, pks) -> str:
     )
 
 
-def published_without_sources() -> list[Issue]:
-    departures = (
-        Departure.objects.published()
-        .filter(citations__isnull=True)
-        .select_related("role__person", "role__organization")
+class _DaysApart(Func):
+    """Days from the second date to the first, in the database's own arithmetic."""
+
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS integer)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def _people_with_roles_together():
+    """People who held more than one role at one organization: one pass over
+    the roles, grouped (a correlated EXISTS per role costs a seek each)."""
+    return (
+        Role.objects.order_by()
+        .values("person", "organization")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values("person")
+    )
+
+
+def _departures():
+    return Departure.objects.select_related("role__person", "role__organization")
+
+
+def _first_departures(matching, limit: int):
+    """Up to `limit` of the `matching` departures, newest first; found with no
+    order and no joins for display, so the database may hash-join the whole
+    table rather than probe it row by row in order (PostgreSQL's choice under a
+    LIMIT when it expects many matches and there are none)."""
+    found = list(matching.order_by().values_list("pk", flat=True)[:limit])
+    return _departures().filter(pk__in=found).order_by("-pk")
+
+
+def published_without_sources(limit: int = SHOWN) -> list[Issue]:
+    unsourced = Departure.objects.published().filter(
+        ~Exists(Citation.objects.filter(departure=OuterRef("pk")))
     )
     return [
-        Issue(str(d), _change_url(d), "Add a source or unpublish") for d in departures
+        Issue(str(d), _change_url(d), "Add a source or unpublish")
+        for d in _first_departures(unsourced, limit)
     ]
 
 
-def roles_starting_after_departure() -> list[Issue]:
+def roles_starting_after_departure(limit: int = SHOWN) -> list[Issue]:
     """Departures announced before the role they leave began: a date is wrong."""
-    departures = Departure.objects.filter(
-        role__start_on__gt=F("announced_on")
-    ).select_related("role__person", "role__organization")
+    departures = _first_departures(
+        Departure.objects.filter(role__start_on__gt=F("announced_on")), limit
+    )
     return [
         Issue(
             str(d),
@@ -79,10 +136,14 @@ def roles_starting_after_departure() -> list[Issue]:
     ]
 
 
-def roles_ended_without_departure() -> list[Issue]:
-    roles = Role.objects.filter(
-        end_on__isnull=False, departures__isnull=True
-    ).select_related("person", "organization")
+def roles_ended_without_departure(limit: int = SHOWN) -> list[Issue]:
+    # Newest first by id: Role's own ordering sorts every match by a joined name.
+    roles = (
+        Role.objects.filter(end_on__isnull=False)
+        .filter(~Exists(Departure.objects.filter(role=OuterRef("pk"))))
+        .select_related("person", "organization")
+        .order_by("-pk")[:limit]
+    )
     return [
         Issue(
             str(r),
@@ -108,24 +169,22 @@ def _dated_overlap(a: Role, b: Role) -> bool:
     return a_start <= b_end and b_start <= a_end
 
 
-def overlapping_roles() -> list[Issue]:
+def overlapping_roles(limit: int = SHOWN) -> list[Issue]:
     """Roles of one person at one organization whose known periods overlap, or
     the same title twice with a period unknown."""
-    pairs = (
-        Role.objects.values("person", "organization")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1)
+    roles = (
+        Role.objects.filter(person__in=_people_with_roles_together())
+        .select_related("person", "organization")
+        .order_by("person_id", "organization_id", "id")
     )
     issues = []
-    for pair in pairs:
-        roles = (
-            Role.objects.filter(
-                person=pair["person"], organization=pair["organization"]
-            )
-            .select_related("person", "organization")
-            .order_by("id")
-        )
-        for a, b in itertools.combinations(roles, 2):
+    groups = itertools.groupby(
+        roles.iterator(), key=lambda r: (r.person_id, r.organization_id)
+    )
+    for _, group in groups:
+        if len(issues) >= limit:
+            break
+        for a, b in itertools.combinations(list(group), 2):
             if _overlap(a, b):
                 issues.append(
                     Issue(
@@ -136,17 +195,18 @@ def overlapping_roles() -> list[Issue]:
                         note=_period(a) + " / " + _period(b),
                     )
                 )
-    return issues
+    return issues[:limit]
 
 
 def _period(role: Role) -> str:
     return f"{role.start or '?'} – {role.end or 'now'}"
 
 
-def effective_far_from_announced() -> list[Issue]:
-    departures = Departure.objects.filter(effective_on__isnull=False).select_related(
-        "role__person", "role__organization"
-    )
+def effective_far_from_announced(limit: int = SHOWN) -> list[Issue]:
+    far = Departure.objects.alias(
+        apart=Abs(_DaysApart("effective_on", "announced_on"))
+    ).filter(effective_on__isnull=False, apart__gt=FAR_APART.days)
+    departures = _first_departures(far, limit)
     return [
         Issue(
             str(d),
@@ -155,14 +215,16 @@ def effective_far_from_announced() -> list[Issue]:
             note=f"announced {d.announced}, effective {d.effective}",
         )
         for d in departures
-        if abs(d.effective_on - d.announced_on) > FAR_APART
     ]
 
 
 def normalize_name(name: str, *, drop: frozenset | set = frozenset()) -> str:
     """Lower-case, accent-free words, without punctuation or `drop` words."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = name
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold()
     words = re.sub(r"[^\w\s]", " ", text).split()
     return " ".join(w for w in words if w not in drop)
 
@@ -200,58 +262,124 @@ def near_names(model, name: str) -> list[str]:
     )
 
 
-def _duplicate_names(model, drop=frozenset()) -> list[Issue]:
-    """Pairs of records with the same or nearly the same name.
+def _duplicate_names(model, drop=frozenset(), limit: int = SHOWN) -> list[Issue]:
+    """Pairs of records with the same or nearly the same name (`_near`).
 
-    Names are compared only within a block (same first word, same last word, or
-    the same letters once spaces are dropped: "Open AI" and "OpenAI") to keep
-    the work proportional to the table, not its square.
+    One pass over the names, then three sorted orders, each name compared with
+    its next few: the same letters once spaces are dropped ("Open AI" and
+    "OpenAI") sort together; so do the same surname with a longer first name
+    ("Sam Altman", "Samuel Altman", sorted by the rest of the name first); and
+    a typo anywhere but at both ends is caught from one end or the other
+    (sorted as spelt, and spelt backwards). Work in proportion to the table,
+    where comparing every pair within a common surname or first name is not.
     """
-    blocks = defaultdict(list)
-    for pk, name in model.objects.values_list("pk", "name"):
-        normal = normalize_name(name, drop=drop)
-        if normal:
-            words = normal.split()
-            blocks["compact", "".join(words)].append((pk, name, normal))
-            blocks["first", words[0]].append((pk, name, normal))
-            if len(words) > 1:
-                blocks["last", words[-1]].append((pk, name, normal))
-    issues, seen = [], set()
-    for members in blocks.values():
-        for (pk_a, name_a, a), (pk_b, name_b, b) in itertools.combinations(members, 2):
-            if (pk_a, pk_b) not in seen and _near(a, b):
-                seen.add((pk_a, pk_b))
-                issues.append(
-                    Issue(
-                        f"{name_a} / {name_b}",
-                        _merge_url(model, [pk_a, pk_b]),
-                        "Compare, then merge if they are the same",
-                        note="same name"
-                        if a.replace(" ", "") == b.replace(" ", "")
-                        else "similar names",
-                    )
-                )
-    return issues
+    records = defaultdict(list)  # normalized name -> [(pk, name)]
+    for pk, name in model.objects.order_by("pk").values_list("pk", "name"):
+        if normal := normalize_name(name, drop=drop):
+            records[normal].append((pk, name))
+    pairs = {}  # (pk_a, pk_b) -> note, in the order found
+
+    def add(a: str, b: str):
+        note = (
+            "same name" if a.replace(" ", "") == b.replace(" ", "") else "similar names"
+        )
+        for first, second in itertools.product(records[a], records[b]):
+            pairs.setdefault(tuple(sorted((first, second))), note)
+
+    compact = defaultdict(list)
+    for normal in records:
+        compact[normal.replace(" ", "")].append(normal)
+    for same in compact.values():
+        for normal in same:
+            for a, b in itertools.combinations(records[normal], 2):
+                pairs.setdefault((a, b), "same name")
+        for a, b in itertools.combinations(same, 2):
+            add(a, b)
+        if len(pairs) > limit:
+            break
+
+    def by_rest(normal: str):
+        first, _, rest = normal.partition(" ")
+        return rest, first
+
+    orders = [
+        sorted(records, key=by_rest),
+        sorted(records),
+        sorted(records, key=_reverse),
+    ]
+    for names in orders:
+        for i, a in enumerate(names):
+            if len(pairs) > limit:
+                break
+            for b in names[i + 1 : i + 1 + NAME_WINDOW]:
+                if _comparable(a, b) and _near(a, b):
+                    add(a, b)
+    # A first name and the longer ones it begins, however many sort between.
+    names = orders[0]
+    for i, a in enumerate(names):
+        if len(pairs) > limit:
+            break
+        rest, first = by_rest(a)
+        j = i + 1
+        while rest and j < len(names):
+            b_rest, b_first = by_rest(names[j])
+            if b_rest != rest or not b_first.startswith(first):
+                break
+            add(a, names[j])
+            j += 1
+    return [
+        Issue(
+            f"{a[1]} / {b[1]}",
+            _merge_url(model, [a[0], b[0]]),
+            "Compare, then merge if they are the same",
+            note=note,
+        )
+        for (a, b), note in itertools.islice(pairs.items(), limit)
+    ]
 
 
-def duplicate_people() -> list[Issue]:
-    return _duplicate_names(Person)
+def _reverse(text: str) -> str:
+    return text[::-1]
 
 
-def duplicate_organizations() -> list[Issue]:
-    return _duplicate_names(Organization, drop=_ORG_SUFFIXES)
+def _comparable(a: str, b: str) -> bool:
+    """Two one-word names are alike only when equal: "Meta" is not "Metaview"."""
+    return (" " in a and " " in b) or a.split()[0] == b.split()[0]
 
 
-def duplicate_departures() -> list[Issue]:
+def duplicate_people(limit: int = SHOWN) -> list[Issue]:
+    return _duplicate_names(Person, limit=limit)
+
+
+def duplicate_organizations(limit: int = SHOWN) -> list[Issue]:
+    return _duplicate_names(Organization, drop=_ORG_SUFFIXES, limit=limit)
+
+
+def duplicate_departures(limit: int = SHOWN) -> list[Issue]:
     """Departures of one person from one organization within 90 days."""
-    departures = Departure.objects.select_related(
-        "role__person", "role__organization"
-    ).order_by("role__person", "role__organization", "announced_on", "id")
+    # Two departures of one person from one organization: one role left twice,
+    # or two roles held there. Both found without joining every departure.
+    role_twice = (
+        Departure.objects.order_by()
+        .values("role")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values("role")
+    )
+    departures = (
+        _departures()
+        .filter(
+            Q(role__in=role_twice) | Q(role__person__in=_people_with_roles_together())
+        )
+        .order_by("role__person_id", "role__organization_id", "announced_on", "id")
+    )
     groups = itertools.groupby(
-        departures, key=lambda d: (d.role.person_id, d.role.organization_id)
+        departures.iterator(), key=lambda d: (d.role.person_id, d.role.organization_id)
     )
     issues = []
     for _, group in groups:
+        if len(issues) >= limit:
+            break
         for a, b in itertools.combinations(list(group), 2):
             if abs(b.announced_on - a.announced_on) <= DUPLICATE_WINDOW:
                 issues.append(
@@ -263,7 +391,7 @@ def duplicate_departures() -> list[Issue]:
                         other_url=_change_url(a),
                     )
                 )
-    return issues
+    return issues[:limit]
 
 
 CHECKS = [
@@ -318,8 +446,43 @@ CHECKS = [
 ]
 
 
-def run_checks() -> list[Check]:
-    return [
-        Check(key, title, description, find())
-        for key, title, description, find in CHECKS
-    ]
+# Checks that read a whole table; their answers change only when one of these
+# models does.
+WHOLE_TABLE = {
+    "overlapping-roles",
+    "duplicate-people",
+    "duplicate-organizations",
+    "duplicate-departures",
+}
+CACHE_SECONDS = 60 * 60
+
+
+def records_version() -> str:
+    """Changes when a person, organization, role or departure is added, saved
+    (`updated_at`) or deleted (the count): a handful of aggregates."""
+    parts = []
+    for model in (Person, Organization, Role, Departure):
+        found = model.objects.order_by().aggregate(
+            n=Count("pk"), last=Max("pk"), changed=Max("updated_at")
+        )
+        parts.append(f"{found['n']}.{found['last']}.{found['changed']}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def run_checks(shown: int = SHOWN) -> list[Check]:
+    """Every check, each with its first `shown` issues and whether there are more."""
+    version = records_version()
+    checks = []
+    for key, title, description, find in CHECKS:
+        if key in WHOLE_TABLE:
+            issues = cache.get_or_set(
+                f"departures:quality:{key}:{shown}:{version}",
+                lambda find=find: find(limit=shown + 1),
+                CACHE_SECONDS,
+            )
+        else:
+            issues = find(limit=shown + 1)
+        checks.append(
+            Check(key, title, description, issues[:shown], more=len(issues) > shown)
+        )
+    return checks

@@ -2,15 +2,36 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import smart_split, unescape_string_literal
 
 from departures.merging import organization_merge, person_merge
 from departures.permissions import PublicRecordGuard
 from people.history import HistoryAdmin
 from people.models import Organization, Person, Role
+
+
+def search_words(search_term: str):
+    """The words of an admin search, quoted phrases whole, split as Django does."""
+    for bit in smart_split(search_term):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)
+        yield bit
+
+
+def roles_matching(word: str):
+    """Roles with `word` in their title, person's name or organization's name,
+    the names matched in their own tables: one pass over each, rather than a
+    LIKE on three joined tables for every role."""
+    return Role.objects.filter(
+        Q(title__icontains=word)
+        | Q(person__in=Person.objects.filter(name__icontains=word))
+        | Q(organization__in=Organization.objects.filter(name__icontains=word))
+    )
 
 
 class MergeMixin:
@@ -108,14 +129,29 @@ class OrganizationAdmin(PublicRecordGuard, MergeMixin, HistoryAdmin):
     actions = ["merge_selected"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "website", "role_count"]
-    # The role count's GROUP BY drops Meta.ordering; autocomplete pages need one.
     ordering = ["name"]
-    search_fields = ["name", "slug", "wikidata_id"]
+    # A Wikidata id is looked up whole (=): a substring of Q42 means nothing.
+    search_fields = ["name", "slug", "=wikidata_id"]
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(role_count=Count("roles"))
+        # Counted per row shown, not by grouping every role of every organization.
+        roles = (
+            Role.objects.filter(organization=OuterRef("pk"))
+            .order_by()
+            .values("organization")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                role_count=Coalesce(Subquery(roles, output_field=IntegerField()), 0)
+            )
+        )
 
     @admin.display(description="roles", ordering="role_count")
     def role_count(self, obj):
@@ -127,7 +163,8 @@ class PersonAdmin(PublicRecordGuard, MergeMixin, HistoryAdmin):
     merge_service = person_merge
     actions = ["merge_selected"]
     list_display = ["name", "slug", "wikidata_id", "updated_at"]
-    search_fields = ["name", "slug", "wikidata_id"]
+    search_fields = ["name", "slug", "=wikidata_id"]
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [RoleInline]
@@ -145,12 +182,23 @@ class RoleAdmin(PublicRecordGuard, HistoryAdmin):
         "start_on",
         "end_on",
     ]
-    list_filter = ["seniority", "function", "is_founder", "organization"]
+    # No organization filter: it listed all of them; search finds one instead.
+    list_filter = ["seniority", "function", "is_founder"]
     list_select_related = ["person", "organization"]
     search_fields = ["person__name", "title", "organization__name"]
     autocomplete_fields = ["person", "organization"]
     date_hierarchy = "start_on"
+    # Newest first: Meta.ordering sorts every role by its person's name.
+    ordering = ["-pk"]
+    show_full_result_count = False
     readonly_fields = ["created_at", "updated_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person", "organization")
+
+    def get_search_results(self, request, queryset, search_term):
+        """What `search_fields` names, every word somewhere in it (also the
+        role autocomplete of the departure form)."""
+        for word in search_words(search_term):
+            queryset = queryset.filter(pk__in=roles_matching(word))
+        return queryset, False
