@@ -74,6 +74,8 @@ def _public_cache_off(settings):
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "tests-pages",
+            # As in settings: a crawl stores hundreds of pages and counts.
+            "OPTIONS": {"MAX_ENTRIES": 3000},
         },
         "public-version": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
