@@ -35,7 +35,9 @@ SEED = int(os.environ.get("BENCH_SEED", "1"))
 MAX_SECONDS = float(os.environ.get("BENCH_MAX_SECONDS", "120"))
 REUSE = os.environ.get("BENCH_REUSE") == "1"
 # Which servers to measure: sqlite, postgresql, datasette (all by default).
-ONLY = set(os.environ.get("BENCH_ONLY", "sqlite,postgresql,datasette").split(","))
+ONLY = set(
+    os.environ.get("BENCH_ONLY", "sqlite,postgresql,cached,datasette").split(",")
+)
 WORK = Path(
     os.environ.get("BENCH_DIR") or Path(tempfile.gettempdir()) / "departures-bench"
 )
@@ -166,6 +168,14 @@ def pages(f: dict) -> list[tuple[str, str, str | None]]:
     ]
 
 
+# A static file of about a timeline page's size (select2 is ~79 KB), for the
+# cached pages to be compared with.
+STATIC = (
+    "a static file (79 KB)",
+    "/static/admin/js/vendor/select2/select2.full.min.js",
+    None,
+)
+
 DOWNLOAD = (
     "`/departures.csv` (all rows)",
     "/departures.csv",
@@ -184,6 +194,21 @@ def run_app(url: str, label: str, page_list) -> dict:
             port, DOWNLOAD[1], n=CSV_N, pids=lambda: children(proc.pid)
         )
         report("CSV", results["download"])
+    return results
+
+
+def run_app_cached(url: str, label: str, page_list) -> dict:
+    """The same pages from the public cache (the warm-up request fills it),
+    and a static file of about a timeline page's size from the same server."""
+    results = {}
+    log = WORK / f"gunicorn-{label}-cached.log"
+    with servers.gunicorn(url, log=log, cached=True) as (port, _proc):
+        say(f"app on {label} with the public cache, port {port}")
+        for name, path, _ in page_list:
+            results[name] = measure(port, path, n=N, max_seconds=MAX_SECONDS)
+            report(name, results[name])
+        results[STATIC[0]] = measure(port, STATIC[1], n=N, max_seconds=MAX_SECONDS)
+        report(STATIC[0], results[STATIC[0]])
     return results
 
 
@@ -225,8 +250,9 @@ def main() -> None:
     servers.manage(f"sqlite:///{SQLITE}", "collectstatic", "--no-input", "-v0")
     f = facts()
     page_list = pages(f)
+    table_pages = [*page_list, STATIC]
     name = "sqlite-postgresql" if pg_url.startswith("postgres") else "sqlite"
-    if ONLY != {"sqlite", "postgresql", "datasette"}:
+    if ONLY != {"sqlite", "postgresql", "cached", "datasette"}:
         name = "-".join(sorted(ONLY))
     out = servers.ROOT / "bench" / f"results-{name}.md"
     info = machine(pg_url)
@@ -236,7 +262,7 @@ def main() -> None:
         """Write the table so far: an interrupted run keeps what it measured."""
         text = table.render(
             columns,
-            page_list,
+            table_pages,
             DOWNLOAD[0],
             machine=info,
             settings={
@@ -255,6 +281,11 @@ def main() -> None:
         write()
     if pg_url.startswith("postgres") and "postgresql" in ONLY:
         columns["app PostgreSQL"] = run_app(pg_url, "postgresql", page_list)
+        write()
+    if "sqlite" in ONLY and "cached" in ONLY:
+        columns["app SQLite cached"] = run_app_cached(
+            f"sqlite:///{SQLITE}", "sqlite", page_list
+        )
         write()
     if "datasette" in ONLY:
         columns["Datasette as run"] = run_datasette(False, page_list)

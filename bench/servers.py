@@ -96,7 +96,7 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def gunicorn(database_url: str, *, log: Path):
+def gunicorn(database_url: str, *, log: Path, cached: bool = False):
     command = [
         VENV / "gunicorn",
         "config.wsgi",
@@ -107,7 +107,10 @@ def gunicorn(database_url: str, *, log: Path):
         "--timeout",
         "300",
     ]
-    return running(command, env=app_env(database_url), log=log)
+    env = app_env(database_url)
+    if cached:
+        env["DJANGO_PUBLIC_CACHE_SECONDS"] = "600"
+    return running(command, env=env, log=log)
 
 
 TUNED = [

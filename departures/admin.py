@@ -3,7 +3,7 @@ from functools import partial
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -19,7 +19,7 @@ from departures.revisions import (
     revision_is_empty,
 )
 from departures.services import departure_publish, departure_unpublish
-from people.admin import roles_matching, search_words
+from people.admin import search_words
 from people.history import HistoryAdmin
 
 PUBLISH, UNPUBLISH = "_publish", "_unpublish"
@@ -220,16 +220,12 @@ class DepartureAdmin(HistoryAdmin):
         return DepartureChangeList
 
     def get_search_results(self, request, queryset, search_term):
-        """What `search_fields` names, every word somewhere in it, with the role's
-        title, person and organization matched in their own tables first: one
-        pass over each small table instead of a LIKE on four joined ones per
-        departure (the changelist, its count and the autocomplete)."""
+        """What `search_fields` names, every word somewhere in it: the
+        timeline's own search (`DepartureQuerySet.search`), through the text
+        indexes of the person, organization, role title and the departure's
+        text (the changelist, its count and the autocomplete)."""
         for word in search_words(search_term):
-            queryset = queryset.filter(
-                Q(role__in=roles_matching(word))
-                | Q(stated_reason__icontains=word)
-                | Q(context__icontains=word)
-            )
+            queryset = queryset.search(word)
         return queryset, False
 
     def get_urls(self):

@@ -431,6 +431,13 @@ class Departure(models.Model):
             models.Index(
                 fields=["organization", "published_at"], name="dep_organization_idx"
             ),
+            # Drafts, newest first: the admin's draft filter and its count,
+            # and the drafts' themes the timeline subtracts.
+            models.Index(
+                fields=["-announced_on", "-id"],
+                condition=Q(published_at__isnull=True),
+                name="departures_draft_date_idx",
+            ),
             # The count of published rows, and the ids a facet joins to.
             models.Index(
                 fields=["published_at", "reversed_on"], name="dep_published_idx"
