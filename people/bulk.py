@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.apps import apps
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 _MISSING = object()
@@ -61,6 +61,13 @@ class WriteBatch:
         obj.pk = self._reserve(type(obj))
         self.pending.append(obj)
         self._pending_ids.add(id(obj))
+
+    def counts(self) -> dict[type[models.Model], int]:
+        """How many records of each model are pending."""
+        counts = defaultdict(int)
+        for obj in self.pending:
+            counts[type(obj)] += 1
+        return counts
 
     def add_m2m(self, obj: models.Model, field: str, targets) -> None:
         """Link pending `obj` to `targets` through its many-to-many `field`."""
@@ -147,12 +154,17 @@ class WriteBatch:
         for model, objs in by_model.items():
             for obj in objs:
                 obj._prepare_related_fields_for_save(operation_name="bulk_create")
-            _insert(model, model._meta.concrete_fields, objs, add=True)
+            fields = model._meta.concrete_fields
+            rows = _prepared(
+                fields, [[f.pre_save(o, True) for f in fields] for o in objs]
+            )
+            _execute_insert(model, fields, rows)
             for obj in objs:
                 obj._state.adding, obj._state.db = False, connection.alias
             history = _history_model(model)
             if history is not None:
-                histories.update(_write_history(history, objs, now))
+                by_attname = [f.attname for f in fields]
+                histories.update(_write_history(history, objs, by_attname, rows, now))
         self._write_m2m(histories)
         self.pending, self.tags = [], []
         self._pending_ids.clear()
@@ -203,40 +215,51 @@ def _history_model(model: type[models.Model]):
     return getattr(model, attribute).model if attribute else None
 
 
-def _write_history(history, objs, now) -> dict:
-    """The "+" history rows of `objs`, as simple-history's signal writes them
-    on a save (who: `_history_user`, else the request's user); returns their
-    ids by object."""
+def _write_history(history, objs, attnames, rows, now) -> dict:
+    """The "+" history rows of `objs` (whose prepared values are `rows`, in
+    the order of `attnames`), as simple-history's signal writes them on a save
+    (who: `_history_user`, else the request's user); returns their ids by
+    object."""
     ids = _reserve_now(history, len(objs))
-    default_user = history.get_default_history_user(objs[0]) if objs else None
-    rows = []
-    tracked = [
-        f for f in history._meta.concrete_fields if f.name not in _HISTORY_FIELDS
-    ]
-    for obj, pk in zip(objs, ids, strict=True):
+    default_user = history.get_default_history_user(objs[0])
+    fields = history._meta.concrete_fields
+    index = {attname: i for i, attname in enumerate(attnames)}
+    db = connections[connection.alias]
+    date = history._meta.get_field("history_date").get_db_prep_save(now, db)
+    values = []
+    for obj, row, pk in zip(objs, rows, ids, strict=True):
         user = getattr(obj, "_history_user", None) or default_user
-        row = {f.attname: getattr(obj, f.attname) for f in tracked}
-        row |= {
+        extra = {
             "history_id": pk,
-            "history_date": now,
+            "history_date": date,
             "history_change_reason": getattr(obj, "_change_reason", None),
             "history_type": "+",
             "history_user_id": user.pk if user is not None else None,
         }
-        rows.append(row)
-    _insert_values(history, [f.attname for f in history._meta.concrete_fields], rows)
+        # A tracked field holds what the record's own column holds.
+        values.append(
+            [
+                row[index[f.attname]] if f.attname in index else extra[f.attname]
+                for f in fields
+            ]
+        )
+    _execute_insert(history, fields, values)
     return {id(obj): pk for obj, pk in zip(objs, ids, strict=True)}
-
-
-def _insert(model, fields, objs, *, add: bool) -> None:
-    """INSERT `objs` (with their pks) in one statement per 500."""
-    values = [[f.pre_save(obj, add) for f in fields] for obj in objs]
-    _execute_insert(model, fields, values)
 
 
 def _insert_values(model, attnames: list[str], rows: list[dict]) -> None:
     fields = [model._meta.get_field(_field_name(model, a)) for a in attnames]
-    _execute_insert(model, fields, [[row[a] for a in attnames] for row in rows])
+    values = [[row[a] for a in attnames] for row in rows]
+    _execute_insert(model, fields, _prepared(fields, values))
+
+
+def _prepared(fields, values) -> list[list]:
+    """`values` (rows of Python values of `fields`) as the database takes them."""
+    db = connections[connection.alias]  # the connection itself, not its proxy
+    return [
+        [f.get_db_prep_save(v, db) for f, v in zip(fields, row, strict=True)]
+        for row in values
+    ]
 
 
 def _field_name(model, attname: str) -> str:
@@ -246,8 +269,9 @@ def _field_name(model, attname: str) -> str:
     return attname
 
 
-def _execute_insert(model, fields, values) -> None:
-    if not values:
+def _execute_insert(model, fields, prepared) -> None:
+    """INSERT the rows `prepared` (with their pks), 500 per statement."""
+    if not prepared:
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
@@ -255,10 +279,6 @@ def _execute_insert(model, fields, values) -> None:
     table = quote(model._meta.db_table)
     # Names from the model; the values are parameters.
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    prepared = [
-        [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
-        for row in values
-    ]
     with connection.cursor() as cursor:
         for start in range(0, len(prepared), 500):
             cursor.executemany(sql, prepared[start : start + 500])
