@@ -219,7 +219,25 @@ def _row_fields(form_class: type[forms.Form], omitted: frozenset) -> _SharedFiel
     return _SharedFields(fields)
 
 
-class ImportRowForm(DepartureInputForm):
+class _CellCleaning:
+    """Clean each field as Django's forms do, without building the bound
+    fields a page renders: a row is never rendered, and building them is a
+    third of the time a row takes to validate."""
+
+    def _clean_fields(self):
+        for name, input_field in self.fields.items():
+            value = input_field.widget.value_from_datadict(
+                self.data, self.files, self.add_prefix(name)
+            )
+            try:
+                self.cleaned_data[name] = input_field.clean(value)
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except ValidationError as error:
+                self.add_error(name, error)
+
+
+class ImportRowForm(_CellCleaning, DepartureInputForm):
     """One CSV row. Empty cells are left out (UNSET); `-` clears."""
 
     published = forms.NullBooleanField(required=False)
@@ -252,7 +270,7 @@ class ImportRowForm(DepartureInputForm):
         return cleaned
 
 
-class ImportSourceForm(SourceForm):
+class ImportSourceForm(_CellCleaning, SourceForm):
     prefix_separator = "_"
 
     def __init__(self, *args, **kwargs):
@@ -440,10 +458,15 @@ def import_departures(
                 report.outcomes.append(_row_outcome(line, departure, changes))
             if report.errors:
                 raise _Rollback
-            if cache.batch is not None:
+            # A dry run leaves the last records unwritten: every check was
+            # made as they were planned, and all would be rolled back.
+            pending = {}
+            if cache.batch is not None and dry_run:
+                pending = cache.batch.counts()
+            elif cache.batch is not None:
                 cache.batch.flush()
             report.created = {
-                name: model.objects.count() - before[name]
+                name: model.objects.count() + pending.get(model, 0) - before[name]
                 for name, model in zip(before, COUNTED, strict=True)
             }
             if report.errors or dry_run:
@@ -495,7 +518,9 @@ def _preload(cache: dict, rows: list[dict]) -> None:
     urls = set()
     for cell in _cells(rows, *url_columns):
         try:
-            urls.add(_URL.clean(cell))
+            # As the form will read it (a scheme assumed), unvalidated: an
+            # invalid URL is only a key that finds nothing.
+            urls.add(_URL.to_python(cell))
         except ValidationError:
             continue  # the row's error, reported when the row is read
     sources_preload(cache, urls)
