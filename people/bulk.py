@@ -275,13 +275,23 @@ def _execute_insert(model, fields, prepared) -> None:
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    table = quote(model._meta.db_table)
     # Names from the model; the values are parameters.
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
-        for start in range(0, len(prepared), 500):
-            cursor.executemany(sql, prepared[start : start + 500])
+        if connection.vendor == "sqlite":  # a C loop over one prepared statement
+            row = ", ".join(["%s"] * len(fields))
+            sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
+            sql += f"VALUES ({row})"
+            for start in range(0, len(prepared), 500):
+                cursor.executemany(sql, prepared[start : start + 500])
+            return
+        # PostgreSQL: one array per column, so that the statement has a few
+        # parameters, not one per value for the driver to parse out.
+        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
+        sql += f"SELECT * FROM unnest({arrays})"  # noqa: S608
+        for start in range(0, len(prepared), 5000):
+            chunk = prepared[start : start + 5000]
+            cursor.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
 
 
 def _sqlite_next_id(model) -> int:
