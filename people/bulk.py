@@ -253,13 +253,36 @@ def _insert_values(model, attnames: list[str], rows: list[dict]) -> None:
     _execute_insert(model, fields, _prepared(fields, values))
 
 
+# Fields whose value, when already of this exact Python type (or None), is
+# what the database takes: get_db_prep_save would return it unchanged.
+_AS_IS = {
+    "CharField": str,
+    "SlugField": str,
+    "TextField": str,
+    "URLField": str,
+    "BooleanField": bool,
+    "AutoField": int,
+    "BigAutoField": int,
+    "IntegerField": int,
+    "BigIntegerField": int,
+    "ForeignKey": int,
+}
+
+
 def _prepared(fields, values) -> list[list]:
     """`values` (rows of Python values of `fields`) as the database takes them."""
     db = connections[connection.alias]  # the connection itself, not its proxy
-    return [
-        [f.get_db_prep_save(v, db) for f, v in zip(fields, row, strict=True)]
-        for row in values
-    ]
+    as_is = [_AS_IS.get(f.get_internal_type()) for f in fields]
+    rows = []
+    for row in values:
+        prepared = []
+        for f, kind, v in zip(fields, as_is, row, strict=True):
+            if v is None or (kind is not None and type(v) is kind):
+                prepared.append(v)
+            else:
+                prepared.append(f.get_db_prep_save(v, db))
+        rows.append(prepared)
+    return rows
 
 
 def _field_name(model, attname: str) -> str:
