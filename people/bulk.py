@@ -144,7 +144,6 @@ class WriteBatch:
     def _write(self) -> None:
         if not self.pending and not self.tags:
             return
-        now = timezone.now()
         by_model = defaultdict(list)
         for obj in self.pending:
             by_model[type(obj)].append(obj)
@@ -162,6 +161,7 @@ class WriteBatch:
             for obj in objs:
                 obj._state.adding, obj._state.db = False, connection.alias
             history = _history_model(model)
+            now = timezone.now()  # after created_at and updated_at, as on a save
             if history is not None:
                 by_attname = [f.attname for f in fields]
                 histories.update(_write_history(history, objs, by_attname, rows, now))
@@ -307,14 +307,13 @@ def _execute_insert(model, fields, prepared) -> None:
             for start in range(0, len(prepared), 500):
                 cursor.executemany(sql, prepared[start : start + 500])
             return
-        # PostgreSQL: one array per column, so that the statement has a few
-        # parameters, not one per value for the driver to parse out.
-        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-        sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
-        sql += f"SELECT * FROM unnest({arrays})"  # noqa: S608
-        for start in range(0, len(prepared), 5000):
-            chunk = prepared[start : start + 5000]
-            cursor.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
+        # PostgreSQL: COPY, which psycopg feeds row by row without a
+        # statement to parse or a parameter per value.
+        table = quote(model._meta.db_table)
+        raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for values in prepared:
+                copy.write_row(values)
 
 
 def _sqlite_next_id(model) -> int:
