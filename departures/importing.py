@@ -413,10 +413,12 @@ def import_departures(
     before = {
         model._meta.verbose_name_plural: model.objects.count() for model in COUNTED
     }
-    cache = ImportCache(batch=WriteBatch() if WriteBatch.supported() else None)
+    cache = ImportCache()
     try:
         with transaction.atomic():
             rows = list(_read(text, report))
+            if WriteBatch.supported():
+                cache.batch = WriteBatch(rows=len(rows))
             _preload(cache, [row for _line, row in rows])
             for line, row in rows:
                 report.rows += 1

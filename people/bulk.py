@@ -35,7 +35,9 @@ _MISSING = object()
 class WriteBatch:
     """New records of one import, written in bulk, with their history, on `flush`."""
 
-    def __init__(self):
+    def __init__(self, *, rows: int = 200):
+        # PostgreSQL reserves pks a block at a time: one per file of `rows`.
+        self.block = max(1, min(rows, 10_000))
         self.pending: list[models.Model] = []
         self.tags: list[tuple[models.Model, models.Model, str]] = []
         self._pending_ids: set[int] = set()
@@ -76,10 +78,11 @@ class WriteBatch:
     def _reserve(self, model: type[models.Model]) -> int:
         """A primary key no row of `model` has or will be given by the database.
 
-        PostgreSQL: from the table's sequence, in blocks (unused ones are gaps,
-        as after any rollback). SQLite: after the highest id the table has had;
-        the import's IMMEDIATE transaction holds the only write lock, and every
-        record it creates of a batched model goes through the batch."""
+        PostgreSQL: from the table's sequence, in blocks of as many as the file
+        has rows (unused ones are gaps, as after any rollback). SQLite: after
+        the highest id the table has had; the import's IMMEDIATE transaction
+        holds the only write lock, and every record it creates of a batched
+        model goes through the batch."""
         if connection.vendor == "sqlite":
             if model not in self._sqlite_next:
                 self._sqlite_next[model] = _sqlite_next_id(model)
@@ -95,7 +98,7 @@ class WriteBatch:
                     [
                         connection.ops.quote_name(model._meta.db_table),
                         model._meta.pk.column,
-                        200,
+                        self.block,
                     ],
                 )
                 block.extend(sorted((r[0] for r in cursor.fetchall()), reverse=True))
