@@ -397,6 +397,8 @@ def departure_record(
                 )
                 _save(citation, actor, looked_up=True, cache=cache)
                 links["sources"][source.pk] = citation
+                if cache is not None and departure.is_published:
+                    cache[(Source, "public", source.pk)] = True  # cited on a page
             elif source_input.quote:
                 _update(citation, {"quote": source_input.quote}, actor, cache)
 

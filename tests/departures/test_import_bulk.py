@@ -138,3 +138,26 @@ def test_a_dry_run_counts_what_the_import_would_create(db):
 
     assert preview.created == imported.created
     assert preview.created["people"] == 3
+
+
+def test_a_source_a_row_cites_on_a_published_page_is_not_rewritten_by_a_draft(db):
+    stored = DepartureFactory(
+        role__person__name="Pia Public",
+        role__organization__name="Page Co",
+        role__title="Chief Officer",
+        cited=False,
+    )
+    Source.objects.create(url="https://n.example.com/shared", title="As published")
+    text = (
+        "person,organization,role_title,announced,published,source1_url,"
+        "source1_title\n"
+        f"Pia Public,Page Co,Chief Officer,{stored.announced_on},,"
+        "https://n.example.com/shared,\n"
+        "Dan Draft,Page Co,Chief Officer,2024-03-01,false,"
+        "https://n.example.com/shared,Rewritten by a draft\n"
+    )
+
+    report = import_departures(text)
+
+    assert report.ok, report.errors
+    assert Source.objects.get().title == "As published"
