@@ -27,6 +27,7 @@ from collections import defaultdict
 
 from django.apps import apps
 from django.db import connection, connections, models, transaction
+from django.db.models.expressions import DatabaseDefault, Value
 from django.utils import timezone
 
 _MISSING = object()
@@ -156,9 +157,10 @@ class WriteBatch:
         for model, objs in by_model.items():
             for obj in objs:
                 obj._prepare_related_fields_for_save(operation_name="bulk_create")
-            fields = model._meta.concrete_fields
+            fields = [f for f in model._meta.concrete_fields if not f.generated]
             rows = _prepared(
-                fields, [[f.pre_save(o, True) for f in fields] for o in objs]
+                fields,
+                [[_value(f, f.pre_save(o, True)) for f in fields] for o in objs],
             )
             _execute_insert(model, fields, rows)
             for obj in objs:
@@ -211,6 +213,18 @@ _HISTORY_FIELDS = {
     "history_type",
     "history_user",
 }
+
+
+def _value(field: models.Field, value):
+    """A field's value for the INSERT: one left to its database default
+    (`db_default`, which a save compiles to DEFAULT) is that default's value;
+    triggers that keep a column right run on these INSERTs as on a save's."""
+    if isinstance(value, DatabaseDefault):
+        default = field.db_default
+        if isinstance(default, Value):
+            return default.value
+        raise TypeError(f"{field} has a database default the batch cannot write.")
+    return value
 
 
 def _history_model(model: type[models.Model]):
