@@ -221,6 +221,8 @@ def _value(field: models.Field, value):
     triggers that keep a column right run on these INSERTs as on a save's."""
     if isinstance(value, DatabaseDefault):
         default = field.db_default
+        if not hasattr(default, "resolve_expression"):
+            return default  # a literal, as models take it
         if isinstance(default, Value):
             return default.value
         raise TypeError(f"{field} has a database default the batch cannot write.")
