@@ -24,6 +24,7 @@ stale.
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import Func
 from django.db.models.expressions import RawSQL
 
@@ -57,6 +58,29 @@ def matching(text: str) -> RawSQL:
 
 # The role's columns copied onto each of its departures, by the same names.
 ROLE_FACTS = ("person_id", "organization_id", "seniority", "function", "is_founder")
+
+
+class DaysBetween(Func):
+    """`DaysBetween(later, earlier)`: the whole days from `earlier` to
+    `later`, in the database's own date arithmetic."""
+
+    arity = 2
+    output_field = models.IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # PostgreSQL: date - date is a whole number of days.
+        extra_context.setdefault("template", "(%(expressions)s)")
+        extra_context.setdefault("arg_joiner", " - ")
+        return super().as_sql(compiler, connection, **extra_context)
 
 
 class Unordered(Func):

@@ -9,6 +9,7 @@ it once per CSV row.
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlsplit
 
 from django import forms
@@ -19,8 +20,10 @@ from django.db import models
 from departures.models import Departure, Source
 from departures.services import UNSET, SourceInput
 from people import dates
+from people.bulk import batch_of
 from people.models import Organization, Person, Role
 from people.querysets import squash
+from people.services import role_find, roles_at
 from people.validators import http_url
 
 DATE_HELP = (
@@ -224,26 +227,14 @@ class DepartureInputForm(_ModelFields):
         organization = self._named(Organization, cleaned["organization"])
         if person is None or organization is None:
             return
-        title = squash(cleaned["role_title"]).casefold()
-        key = (Role, person.pk, organization.pk, title)
-        if self.cache is not None and self.cache.get(key) is not None:
-            self.existing_role = self.cache[key]
-        else:
-            self.existing_role = (
-                Role.objects.filter(person=person, organization=organization)
-                .titled(cleaned["role_title"])
-                .order_by("id")
-                .first()
-            )
-        near = (
-            Departure.objects.filter(
-                role__person=person, role__organization=organization
-            )
-            .near(cleaned["announced"].start, days=90)
-            .select_related("role__person", "role__organization")
-            .order_by("announced_on")
+        self.existing_role = role_find(
+            person=person,
+            organization=organization,
+            title=cleaned["role_title"],
+            cache=self.cache,
         )
-        for departure in near:
+        day = cleaned["announced"].start
+        for departure in self._near(person, organization, day):
             if (
                 departure.role_id == getattr(self.existing_role, "pk", None)
                 and departure.announced_on == cleaned["announced"].start
@@ -251,6 +242,31 @@ class DepartureInputForm(_ModelFields):
                 self.recorded = departure
             else:
                 self.duplicates.append(departure)
+
+    def _near(self, person, organization, day):
+        """Departures of `person` at `organization` within 90 days of `day`
+        (`DepartureQuerySet.near`): from the import's cache when it holds
+        them all, with the rows recorded so far, else from the database."""
+        roles = roles_at(person=person, organization=organization, cache=self.cache)
+        if roles is None or any((Departure, r.pk) not in self.cache for r in roles):
+            if batch_of(self.cache) is not None:
+                batch_of(self.cache).flush()
+            return (
+                Departure.objects.filter(
+                    role__person=person, role__organization=organization
+                )
+                .near(day, days=90)
+                .select_related("role__person", "role__organization")
+                .order_by("announced_on")
+            )
+        delta = datetime.timedelta(days=90)
+        near = [
+            departure
+            for role in roles
+            for announced, departure in self.cache[(Departure, role.pk)].items()
+            if day - delta <= announced <= day + delta
+        ]
+        return sorted(near, key=lambda d: (d.announced_on, d.pk))
 
     def add_service_error(self, error: ValidationError) -> None:
         """Show an error of `departure_record` next to the input at fault."""

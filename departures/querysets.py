@@ -4,9 +4,7 @@ from collections.abc import Iterable
 from django.db import models
 from django.db.models import (
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
@@ -14,7 +12,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from departures.database import matching
+from departures.database import DaysBetween, matching
 from people.dates import overlap_q
 from people.models import Organization, Person
 from people.querysets import NamedQuerySet
@@ -111,12 +109,13 @@ class DepartureQuerySet(models.QuerySet):
         return self.filter(pk__in=matching(text))
 
     def with_tenure(self):
-        """Annotate `tenure`, from the role's start to the departure (effective,
-        else announced); roles with no start date are left out."""
+        """Annotate `tenure_days`, from the role's start to the departure
+        (effective, else announced), in whole days; roles with no start date
+        are left out. Native date arithmetic on both databases (on SQLite,
+        Django's duration would call a Python function per row)."""
         return self.filter(role__start_on__isnull=False).annotate(
-            tenure=ExpressionWrapper(
-                Coalesce("effective_on", "announced_on") - F("role__start_on"),
-                output_field=DurationField(),
+            tenure_days=DaysBetween(
+                Coalesce("effective_on", "announced_on"), "role__start_on"
             )
         )
 
@@ -183,4 +182,10 @@ def _in(field: str, values: Iterable) -> Q:
     """Match `field` against model instances or slugs."""
     instances = [v for v in values if isinstance(v, models.Model)]
     slugs = [v for v in values if isinstance(v, str)]
-    return Q(**{f"{field}__in": instances}) | Q(**{f"{field}__slug__in": slugs})
+    # Each half only when given: an empty one would still join its table.
+    match = Q(pk__in=[])
+    if instances:
+        match |= Q(**{f"{field}__in": instances})
+    if slugs:
+        match |= Q(**{f"{field}__slug__in": slugs})
+    return match

@@ -1,9 +1,15 @@
-"""Writes that span models. Everything that records departures comes here."""
+"""Writes that span models. Everything that records departures comes here.
+
+`departure_record` writes one departure; an import calls it once per row with
+its `cache` (`people.bulk.ImportCache`), in which the rows' new records wait
+to be written in bulk, with their history, when the batch is flushed.
+"""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -20,6 +26,7 @@ from departures.revisions import (
     revision_is_empty,
     revision_propose,
 )
+from people.bulk import batch_of
 from people.dates import PartialDate
 from people.models import Organization, Person
 from people.services import (
@@ -61,14 +68,23 @@ class SourceInput:
 
 
 def _save(
-    obj: models.Model, actor: AbstractBaseUser | None, *, looked_up: bool = False
+    obj: models.Model,
+    actor: AbstractBaseUser | None,
+    *,
+    looked_up: bool = False,
+    cache: dict | None = None,
 ) -> None:
-    record_save(obj, actor=actor, looked_up=looked_up)
+    record_save(obj, actor=actor, looked_up=looked_up, cache=cache)
 
 
-def _update(obj: models.Model, values: dict, actor: AbstractBaseUser | None) -> dict:
+def _update(
+    obj: models.Model,
+    values: dict,
+    actor: AbstractBaseUser | None,
+    cache: dict | None = None,
+) -> dict:
     """Set `values` on `obj` (found by a lookup) and save it if something changed."""
-    return record_update(obj, values, actor=actor, looked_up=True)
+    return record_update(obj, values, actor=actor, looked_up=True, cache=cache)
 
 
 def _keyed(name: str, error: ValidationError) -> ValidationError:
@@ -129,16 +145,33 @@ def source_get_or_create(
         existing = Source.objects.filter(url=url).first()
     if existing is None:
         existing = Source(url=url, **values)
-        _save(existing, actor, looked_up=True)
+        _save(existing, actor, looked_up=True, cache=cache)
         note_change(changes, "source", existing, created=True)
-    elif not live and Source.objects.public().filter(pk=existing.pk).exists():
+    elif not live and _is_public(existing, cache):
         note_change(changes, "source", existing)
     else:
-        changed = _update(existing, values, actor)
+        changed = _update(existing, values, actor, cache)
         note_change(changes, "source", existing, fields=changed)
     if cache is not None:
         cache[key] = existing
     return existing
+
+
+def _is_public(source: Source, cache: dict | None) -> bool:
+    """Whether a published page cites `source`, counting this import's rows:
+    from the import's cache when it knows (`sources_preload`, and the
+    departures the import published), else from the database."""
+    batch = batch_of(cache)
+    if batch is not None and batch.is_pending(source):
+        return False  # only publishers publish, and they change it live
+    if cache is not None and (known := cache.get((Source, "public", source.pk))):
+        return known
+    if cache is not None and (Source, "public", source.pk) in cache:
+        if not cache.get((Source, "public", "stale")):
+            return False
+    if batch is not None:
+        batch.flush()
+    return Source.objects.public().filter(pk=source.pk).exists()
 
 
 def _get_or_create(arg: str, value, getter, **kwargs):
@@ -153,7 +186,6 @@ def _get_or_create(arg: str, value, getter, **kwargs):
         raise _keyed(arg, error) from None
 
 
-@transaction.atomic
 def departure_record(
     *,
     person: Person | str,
@@ -197,155 +229,212 @@ def departure_record(
     argument at fault (`person`, `source2_url`, or a model field).
 
     `cache` is shared by the rows of one import; `changes` collects what
-    happened to each record, for the import's preview.
+    happened to each record, for the import's preview. With an import's
+    cache (`people.bulk.ImportCache`) the import's own transaction and row
+    savepoints (`ImportCache.mark`) apply instead of one of its own.
     """
-    if changes is None:
-        changes = []  # read below: was the role created just now?
-    found = {
-        arg: _get_or_create(
-            arg, value, getter, actor=actor, cache=cache, changes=changes
-        )
-        for arg, value, getter in (
-            ("person", person, person_get_or_create),
-            ("organization", organization, organization_get_or_create),
-            ("destination", destination, organization_get_or_create),
-            ("successor", successor, person_get_or_create),
-        )
-    }
-    person, organization = found["person"], found["organization"]
-
-    role_values = {
-        "seniority": seniority,
-        "function": function,
-        "is_founder": is_founder,
-    }
-    if role_start is not UNSET:
-        role_values.update(partial_date_values("start", role_start))
-    if role_end is not UNSET:
-        role_values.update(partial_date_values("end", role_end))
-    role_values = {k: v for k, v in role_values.items() if v is not UNSET}
-    try:
-        role = role_get_or_create(
-            person=person,
-            organization=organization,
-            title=role_title,
-            values=role_values,
-            # A role a published departure shows is changed by publishers only
-            # (README, "What is public"); others reuse it as stored.
-            update_public=_may_change_public(actor),
-            actor=actor,
-            cache=cache,
-            changes=changes,
-        )
-    except ValidationError as error:
-        raise ValidationError(
-            {ROLE_ARGS.get(k, k): v for k, v in _message_dict(error).items()}
-        ) from None
-
-    values = {
-        "effective": effective,
-        "reason": reason,
-        "is_involuntary": is_involuntary,
-        "stated_reason": stated_reason,
-        "context": context,
-        "is_disputed": is_disputed,
-        "disputed_note": disputed_note,
-        "destination": found["destination"],
-        "destination_title": destination_title,
-        "successor": found["successor"],
-        "status": status,
-        "reversed_on": reversed_on,
-        "reversal_note": reversal_note,
-    }
-    values = {k: v for k, v in values.items() if v is not UNSET}
-    if "effective" in values:
-        values.update(partial_date_values("effective", values.pop("effective")))
-    for name in ("stated_reason", "context", "disputed_note", "reversal_note"):
-        if name in values:
-            values[name] = values[name].strip()
-    if "destination_title" in values:
-        values["destination_title"] = values["destination_title"].strip()
-    values["announced_precision"] = announced.precision
-
-    role_created = any(
-        change.kind == "role" and change.obj is role and change.action == "created"
-        for change in changes
-    )
-    recorded = {} if role_created else _recorded(role, cache)
-    if role_created and cache is not None:
-        cache[(Departure, role.pk)] = recorded
-    departure = recorded.get(announced.start)
-    created = departure is None
-    if created:
-        departure = Departure(
-            role=role, announced_on=announced.start, created_by=actor, **values
-        )
-        if departure.reason in Departure.ALWAYS_INVOLUNTARY:
-            departure.is_involuntary = True
-        _save(departure, actor, looked_up=True)
-        recorded[departure.announced_on] = departure
-        note_change(changes, "departure", departure, created=True)
-    else:
-        reason_now = values.get("reason", departure.reason)
-        if reason_now in Departure.ALWAYS_INVOLUNTARY:
-            values["is_involuntary"] = True
-        # The one place the values of an existing departure are applied: at
-        # once, or as a revision awaiting a publisher (docs: Review of changes).
-        if needs_review(departure, actor):
-            return _propose_recorded(
-                departure, values, tags, sources, actor, cache=cache, changes=changes
+    # An import's rows are undone one by one by its own savepoints.
+    atomic = nullcontext() if batch_of(cache) is not None else transaction.atomic()
+    with atomic:
+        if changes is None:
+            changes = []  # read below: was the role created just now?
+        found = {
+            arg: _get_or_create(
+                arg, value, getter, actor=actor, cache=cache, changes=changes
             )
-        changed = _update(departure, values, actor)
-        note_change(changes, "departure", departure, fields=changed)
-    live = _may_change_public(actor) and (
-        published is True or (published is None and departure.is_published)
-    )
+            for arg, value, getter in (
+                ("person", person, person_get_or_create),
+                ("organization", organization, organization_get_or_create),
+                ("destination", destination, organization_get_or_create),
+                ("successor", successor, person_get_or_create),
+            )
+        }
+        person, organization = found["person"], found["organization"]
 
-    tag_objects = [
-        tag_get_or_create(name=name, actor=actor, cache=cache, changes=changes)
-        for name in tags
-        if name.strip()
-    ]
-    # A departure created just now has no tags or citations to look up.
-    tagged = set() if created else set(departure.tags.values_list("pk", flat=True))
-    if {t.pk for t in tag_objects} - tagged:
-        departure.tags.add(*tag_objects)
-
-    for n, source_input in enumerate(sources, start=1):
+        role_values = {
+            "seniority": seniority,
+            "function": function,
+            "is_founder": is_founder,
+        }
+        if role_start is not UNSET:
+            role_values.update(partial_date_values("start", role_start))
+        if role_end is not UNSET:
+            role_values.update(partial_date_values("end", role_end))
+        role_values = {k: v for k, v in role_values.items() if v is not UNSET}
         try:
-            source = source_get_or_create(
-                source=source_input,
+            role = role_get_or_create(
+                person=person,
+                organization=organization,
+                title=role_title,
+                values=role_values,
+                # A role a published departure shows is changed by publishers only
+                # (README, "What is public"); others reuse it as stored.
+                update_public=_may_change_public(actor),
                 actor=actor,
-                live=live,
                 cache=cache,
                 changes=changes,
             )
         except ValidationError as error:
             raise ValidationError(
-                {
-                    f"source{n}_{SOURCE_ARGS.get(name, name)}": messages
-                    for name, messages in _message_dict(error).items()
-                }
+                {ROLE_ARGS.get(k, k): v for k, v in _message_dict(error).items()}
             ) from None
-        citation = (
-            None
-            if created
-            else Citation.objects.filter(departure=departure, source=source).first()
-        )
-        if citation is None:
-            _save(
-                Citation(departure=departure, source=source, quote=source_input.quote),
-                actor,
-                looked_up=True,
-            )
-        elif source_input.quote:
-            _update(citation, {"quote": source_input.quote}, actor)
 
-    if published is True:
-        departure_publish(departure=departure, actor=actor)
-    elif published is False:
-        departure_unpublish(departure=departure, actor=actor)
-    return departure
+        values = {
+            "effective": effective,
+            "reason": reason,
+            "is_involuntary": is_involuntary,
+            "stated_reason": stated_reason,
+            "context": context,
+            "is_disputed": is_disputed,
+            "disputed_note": disputed_note,
+            "destination": found["destination"],
+            "destination_title": destination_title,
+            "successor": found["successor"],
+            "status": status,
+            "reversed_on": reversed_on,
+            "reversal_note": reversal_note,
+        }
+        values = {k: v for k, v in values.items() if v is not UNSET}
+        if "effective" in values:
+            values.update(partial_date_values("effective", values.pop("effective")))
+        for name in ("stated_reason", "context", "disputed_note", "reversal_note"):
+            if name in values:
+                values[name] = values[name].strip()
+        if "destination_title" in values:
+            values["destination_title"] = values["destination_title"].strip()
+        values["announced_precision"] = announced.precision
+
+        role_created = any(
+            change.kind == "role" and change.obj is role and change.action == "created"
+            for change in changes
+        )
+        recorded = {} if role_created else _recorded(role, cache)
+        if role_created and cache is not None:
+            cache[(Departure, role.pk)] = recorded
+        departure = recorded.get(announced.start)
+        created = departure is None
+        batch = batch_of(cache)
+        if created:
+            departure = Departure(
+                role=role, announced_on=announced.start, created_by=actor, **values
+            )
+            if departure.reason in Departure.ALWAYS_INVOLUNTARY:
+                departure.is_involuntary = True
+            _save(departure, actor, looked_up=True, cache=cache)
+            if hasattr(cache, "remember"):
+                cache.remember(recorded, departure.announced_on, departure)
+            else:
+                recorded[departure.announced_on] = departure
+            note_change(changes, "departure", departure, created=True)
+        elif batch is not None and batch.is_pending(departure):
+            # Created by an earlier row of this import: still only in memory.
+            reason_now = values.get("reason", departure.reason)
+            if reason_now in Departure.ALWAYS_INVOLUNTARY:
+                values["is_involuntary"] = True
+            changed = _update(departure, values, actor, cache)
+            note_change(changes, "departure", departure, fields=changed)
+        else:
+            reason_now = values.get("reason", departure.reason)
+            if reason_now in Departure.ALWAYS_INVOLUNTARY:
+                values["is_involuntary"] = True
+            # The one place the values of an existing departure are applied: at
+            # once, or as a revision awaiting a publisher (docs: Review of changes).
+            if needs_review(departure, actor):
+                if batch is not None:
+                    batch.flush()  # the revision refers to the rows' new records
+                return _propose_recorded(
+                    departure,
+                    values,
+                    tags,
+                    sources,
+                    actor,
+                    cache=cache,
+                    changes=changes,
+                )
+            changed = _update(departure, values, actor, cache)
+            note_change(changes, "departure", departure, fields=changed)
+        live = _may_change_public(actor) and (
+            published is True or (published is None and departure.is_published)
+        )
+
+        tag_objects = [
+            tag_get_or_create(name=name, actor=actor, cache=cache, changes=changes)
+            for name in tags
+            if name.strip()
+        ]
+        pending = batch is not None and batch.is_pending(departure)
+        links = _links(departure, created=created, cache=cache)
+        new_tags = {t.pk: t for t in tag_objects if t.pk not in links["tags"]}
+        if new_tags and pending:
+            batch.add_m2m(departure, "tags", new_tags.values())
+        elif new_tags:
+            if batch is not None:
+                batch.flush()  # the tags may be new
+            departure.tags.add(*new_tags.values())
+        # (Not journaled: after a row fails, nothing of the file is written.)
+        links["tags"] |= set(new_tags)
+
+        for n, source_input in enumerate(sources, start=1):
+            try:
+                source = source_get_or_create(
+                    source=source_input,
+                    actor=actor,
+                    live=live,
+                    cache=cache,
+                    changes=changes,
+                )
+            except ValidationError as error:
+                raise ValidationError(
+                    {
+                        f"source{n}_{SOURCE_ARGS.get(name, name)}": messages
+                        for name, messages in _message_dict(error).items()
+                    }
+                ) from None
+            citation = links["sources"].get(source.pk)
+            if citation is None:
+                citation = Citation(
+                    departure=departure, source=source, quote=source_input.quote
+                )
+                _save(citation, actor, looked_up=True, cache=cache)
+                links["sources"][source.pk] = citation
+                if cache is not None and departure.is_published:
+                    cache[(Source, "public", source.pk)] = True  # cited on a page
+            elif source_input.quote:
+                _update(citation, {"quote": source_input.quote}, actor, cache)
+
+        if published is True:
+            departure_publish(
+                departure=departure,
+                actor=actor,
+                cache=cache,
+                cited=bool(links["sources"]),
+            )
+            if cache is not None and pending:
+                for pk in links["sources"]:
+                    cache[(Source, "public", pk)] = True
+            elif cache is not None:
+                # Its citations of earlier imports are public now: ask the database.
+                cache[(Source, "public", "stale")] = True
+        elif published is False:
+            departure_unpublish(departure=departure, actor=actor, cache=cache)
+        return departure
+
+
+def _links(departure: Departure, *, created: bool, cache: dict | None) -> dict:
+    """The departure's tag pks ("tags") and citations by source pk ("sources"):
+    none for one created just now; else from the import's cache (see
+    `recorded_preload`, and kept up to date by the rows), or the database."""
+    key = (Citation, departure.pk)
+    if cache is not None and key in cache:
+        return cache[key]
+    links = {"tags": set(), "sources": {}}
+    if not created:
+        links["tags"] = set(departure.tags.values_list("pk", flat=True))
+        for citation in Citation.objects.filter(departure=departure):
+            links["sources"][citation.source_id] = citation
+    if cache is not None:
+        cache[key] = links
+    return links
 
 
 def _recorded(role, cache: dict | None) -> dict:
@@ -365,7 +454,8 @@ def _recorded(role, cache: dict | None) -> dict:
 
 def sources_preload(cache: dict, urls) -> None:
     """Put in `cache` the sources of `urls` (normalized), None for those not
-    stored, in a few queries; `source_get_or_create` then needs none."""
+    stored, and whether a published page cites each, in a few queries;
+    `source_get_or_create` then needs none."""
     wanted = set()
     for url in urls:
         try:
@@ -380,6 +470,16 @@ def sources_preload(cache: dict, urls) -> None:
             found[source.url] = source
     for url in wanted:
         cache[(Source, url)] = found.get(url)
+    listed = sorted(source.pk for source in found.values())
+    public = set()
+    for start in range(0, len(listed), 500):
+        public |= set(
+            Source.objects.public()
+            .filter(pk__in=listed[start : start + 500])
+            .values_list("pk", flat=True)
+        )
+    for pk in listed:
+        cache[(Source, "public", pk)] = pk in public
 
 
 def recorded_preload(cache: dict, roles) -> None:
@@ -389,6 +489,7 @@ def recorded_preload(cache: dict, roles) -> None:
     for pk in roles:
         cache[(Departure, pk)] = {}
     listed = sorted(roles)
+    found = []
     for start in range(0, len(listed), 500):
         departures = Departure.objects.filter(
             role__in=listed[start : start + 500]
@@ -396,6 +497,22 @@ def recorded_preload(cache: dict, roles) -> None:
         for departure in departures:
             departure.role = roles[departure.role_id]
             cache[(Departure, departure.role_id)][departure.announced_on] = departure
+            found.append(departure.pk)
+    # Their tags and citations (`_links`).
+    for pk in found:
+        cache[(Citation, pk)] = {"tags": set(), "sources": {}}
+    through = Departure.tags.through
+    for start in range(0, len(found), 500):
+        chunk = found[start : start + 500]
+        pairs = through.objects.filter(departure__in=chunk).values_list(
+            "departure_id", "tag_id"
+        )
+        for departure_pk, tag_pk in pairs:
+            cache[(Citation, departure_pk)]["tags"].add(tag_pk)
+        for citation in Citation.objects.filter(departure__in=chunk):
+            cache[(Citation, citation.departure_id)]["sources"][citation.source_id] = (
+                citation
+            )
 
 
 # Model fields named by validation errors, as the argument that feeds them.
@@ -445,6 +562,8 @@ def _propose_recorded(
         )
         if source_input.quote or source.pk not in citations:
             citations[source.pk] = source_input.quote or citations.get(source.pk, "")
+    if batch_of(cache) is not None:
+        batch_of(cache).flush()  # the revision names the new tags and sources
     revision = revision_propose(
         departure=departure,
         fields=proposed,
@@ -468,28 +587,44 @@ def _check_may_publish(actor: AbstractBaseUser | None) -> None:
 
 
 def departure_publish(
-    *, departure: Departure, actor: AbstractBaseUser | None = None
+    *,
+    departure: Departure,
+    actor: AbstractBaseUser | None = None,
+    cache: dict | None = None,
+    cited: bool | None = None,
 ) -> Departure:
-    """Publish a departure; one without a source cannot be published."""
+    """Publish a departure; one without a source cannot be published.
+
+    `cited`: whether it has a source, when the caller knows (a departure an
+    import has not written yet)."""
     _check_may_publish(actor)
     if departure.is_published:
         return departure
-    if not departure.citations.exists():
+    if cited is None:
+        cited = departure.citations.exists()
+    if not cited:
         raise ValidationError(
             "A departure needs at least one source before it can be published."
         )
+    if hasattr(cache, "note_attrs"):
+        cache.note_attrs(departure, {"published_at": None})
     departure.published_at = timezone.now()
-    _save(departure, actor)
+    _save(departure, actor, cache=cache)
     return departure
 
 
 def departure_unpublish(
-    *, departure: Departure, actor: AbstractBaseUser | None = None
+    *,
+    departure: Departure,
+    actor: AbstractBaseUser | None = None,
+    cache: dict | None = None,
 ) -> Departure:
     _check_may_publish(actor)
     if departure.is_published:
+        if hasattr(cache, "note_attrs"):
+            cache.note_attrs(departure, {"published_at": departure.published_at})
         departure.published_at = None
-        _save(departure, actor)
+        _save(departure, actor, cache=cache)
     return departure
 
 

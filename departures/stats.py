@@ -8,14 +8,16 @@ from django.db.models import Count, Q
 def median_tenure(queryset) -> datetime.timedelta | None:
     """The median time in role of the leavers in `queryset`, or None without
     data. Two queries whatever the size: a count, then the middle row(s)."""
-    with_tenure = queryset.with_tenure().order_by("tenure", "pk")
+    with_tenure = queryset.with_tenure().order_by("tenure_days", "pk")
     count = with_tenure.count()
     if not count:
         return None
     middle = list(
-        with_tenure.values_list("tenure", flat=True)[(count - 1) // 2 : count // 2 + 1]
+        with_tenure.values_list("tenure_days", flat=True)[
+            (count - 1) // 2 : count // 2 + 1
+        ]
     )
-    return sum(middle, datetime.timedelta()) / len(middle)
+    return datetime.timedelta(days=sum(middle) / len(middle))
 
 
 def summary(queryset) -> dict[str, int]:

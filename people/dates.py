@@ -24,6 +24,10 @@ class Precision(models.TextChoices):
     YEAR = "year", "Year"
 
 
+# Precision.values builds a new list at each call; a partial date checks it
+# on each construction.
+_PRECISIONS = frozenset(Precision.values)
+
 PRECISION_HELP = (
     "How much of the date is known. Day: the exact date. Month: only the month "
     "(enter the 1st). Year: only the year (enter 1 January)."
@@ -65,7 +69,7 @@ class PartialDate:
         return cls(value, precision or Precision.DAY)
 
     def __post_init__(self):
-        if self.precision not in Precision.values:
+        if self.precision not in _PRECISIONS:
             raise ValueError(f"Unknown precision “{self.precision}”.")
         if self.start != truncate(self.start, self.precision):
             raise ValueError(

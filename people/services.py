@@ -2,7 +2,9 @@
 
 Departures call these; nothing here knows about departures. Each
 get-or-create takes an optional `cache`, a dict one import shares across its
-rows so that a name looked up once is not looked up again.
+rows so that a name looked up once is not looked up again; an import's cache
+(`people.bulk.ImportCache`) also holds the batch its new records are written
+in, in bulk, instead of one save each.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
+from people.bulk import batch_of
 from people.dates import PartialDate
 from people.models import Organization, Person, Role
 from people.querysets import squash
@@ -43,14 +46,32 @@ def note_change(changes, kind, obj, *, created=False, fields=None, action="") ->
         changes.append(Change(action, kind, obj, fields or {}))
 
 
-def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80) -> str:
-    """Return a slug for `text` that no row of `model` uses yet."""
-    base = slugify(text)[:max_length].strip("-") or "item"
+def _slug_base(text: str, max_length: int = 80) -> str:
+    return slugify(text)[:max_length].strip("-") or "item"
+
+
+def unique_slug(
+    model: type[models.Model],
+    text: str,
+    *,
+    max_length: int = 80,
+    cache: dict | None = None,
+) -> str:
+    """Return a slug for `text` that no row of `model` uses yet.
+
+    With an import's `cache`, slugs preloaded as free (`names_preload`) need
+    no query, and slugs handed out to records not yet written count as taken."""
+    base = _slug_base(text, max_length)
+    free = cache.get((model, "free slugs"), set()) if cache is not None else set()
+    taken = cache.get((model, "taken slugs"), set()) if cache is not None else set()
     slug, n = base, 2
-    while _slug_taken(model, slug):
+    while slug in taken or (slug not in free and _slug_taken(model, slug)):
         suffix = f"-{n}"
         slug = f"{base[: max_length - len(suffix)]}{suffix}"
         n += 1
+    if cache is not None:
+        free.discard(slug)
+        taken.add(slug)
     return slug
 
 
@@ -69,6 +90,7 @@ def record_save(
     *,
     actor: AbstractBaseUser | None = None,
     looked_up: bool = False,
+    cache: dict | None = None,
 ) -> None:
     """Validate and save `obj`, recording `actor` as the author in its history.
 
@@ -80,7 +102,15 @@ def record_save(
     anyway (a race ends in IntegrityError, which the helpers catch). This
     halves the queries of an import row. Likewise a foreign key holding a
     related object (from that lookup, in this transaction) is not read back
-    to check that it exists."""
+    to check that it exists.
+
+    With an import's `cache`, a new record (or one still pending) goes to its
+    batch, written at the next flush; a stored one is saved at once, after the
+    batch is flushed, so that its history and its foreign keys see every
+    record created before it."""
+    batch = batch_of(cache)
+    # A record still in the batch was looked up when it was created.
+    looked_up = looked_up or (batch is not None and batch.is_pending(obj))
     exclude = None
     if looked_up:
         exclude = [
@@ -91,7 +121,16 @@ def record_save(
             and getattr(obj, f.name) is not None
             and getattr(obj, f.name).pk is not None
         ]
-    obj.full_clean(exclude=exclude, validate_constraints=not looked_up)
+    obj.full_clean(
+        exclude=exclude,
+        validate_unique=not looked_up,
+        validate_constraints=not looked_up,
+    )
+    if batch is not None and (obj.pk is None or batch.is_pending(obj)):
+        batch.add(obj, actor)
+        return
+    if batch is not None:
+        batch.flush()
     if actor is not None:
         obj._history_user = actor  # read by django-simple-history
     obj.save()
@@ -103,17 +142,27 @@ def record_update(
     *,
     actor: AbstractBaseUser | None = None,
     looked_up: bool = False,
+    cache: dict | None = None,
 ) -> dict:
-    """Set `values` on `obj` and save it only if something changed.
+    """Set `values` on `obj` and save it only if something changed; an invalid
+    change leaves `obj` as it was.
 
     Returns the changed fields, each as (old, new)."""
     changed = {
         k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v
     }
     if changed:
+        old = {key: before for key, (before, _new) in changed.items()}
+        if hasattr(cache, "note_attrs"):
+            cache.note_attrs(obj, old)
         for key, (_old, new) in changed.items():
             setattr(obj, key, new)
-        record_save(obj, actor=actor, looked_up=looked_up)
+        try:
+            record_save(obj, actor=actor, looked_up=looked_up, cache=cache)
+        except ValidationError:
+            for key, before in old.items():
+                setattr(obj, key, before)
+            raise
     return changed
 
 
@@ -142,6 +191,13 @@ def named_get_or_create(
         found = None
     else:
         found = model.objects.named(name).order_by("id").first()
+    if found is None and (
+        name.casefold() in cache_locked(cache, model)
+        or (batch_of(cache) is not None and connection.vendor != "postgresql")
+    ):
+        # Preloaded with the lock held (or SQLite, whose IMMEDIATE transaction
+        # is the lock): nobody else can be creating it.
+        return _create_named(model, name, None, actor, cache, changes, kind)
     if found is None:
         with transaction.atomic():
             if _wait_for_others_creating(model, name):
@@ -149,6 +205,24 @@ def named_get_or_create(
                 found = model.objects.named(name).order_by("id").first()
             return _create_named(model, name, found, actor, cache, changes, kind)
     return _create_named(model, name, found, actor, cache, changes, kind)
+
+
+def cache_locked(cache, model: type[models.Model]) -> set:
+    """Names of `model` the import has locked (PostgreSQL) and found missing."""
+    return cache.get((model, "locked"), set()) if cache is not None else set()
+
+
+def _lock_names(model: type[models.Model], names) -> None:
+    """`_wait_for_others_creating` for many names at once, in a stable order
+    (so that two imports locking some of the same names cannot deadlock)."""
+    keys = sorted(f"{model._meta.label_lower}:{name}" for name in names)
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 1000):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) "
+                "FROM (SELECT unnest(%s::text[]) AS k ORDER BY 1) AS keys",
+                [keys[start : start + 1000]],
+            )
 
 
 def _wait_for_others_creating(model: type[models.Model], name: str) -> bool:
@@ -173,6 +247,12 @@ def _create_named(model, name, found, actor, cache, changes, kind):
     """`found`, or a new row of `model` named `name`, noted and cached."""
     key = (model, name.casefold())
     created = found is None
+    if found is None and batch_of(cache) is not None:
+        # Written with the batch; a slug taken meanwhile is retried then.
+        found = model(name=name, slug=unique_slug(model, name, cache=cache))
+        record_save(found, actor=actor, looked_up=True, cache=cache)
+        if model is Person:
+            cache[(Role, found.pk)] = True  # a new person holds no roles yet
     attempt = 0
     while found is None:
         obj = model(name=name, slug=unique_slug(model, name))
@@ -245,30 +325,64 @@ def role_get_or_create(
     is reused as stored."""
     title = squash(title)
     values = values or {}
+    role = role_find(person=person, organization=organization, title=title, cache=cache)
+    batch = batch_of(cache)
+    if role is None:
+        role = Role(person=person, organization=organization, title=title, **values)
+        record_save(role, actor=actor, looked_up=True, cache=cache)
+        note_change(changes, "role", role, created=True)
+        roles = roles_at(person=person, organization=organization, cache=cache)
+        if roles is not None:
+            cache[(Role, person.pk, organization.pk)] = [*roles, role]
+    elif not update_public and not (batch and batch.is_pending(role)):
+        if batch is not None:
+            batch.flush()  # a departure of this file may have made it public
+        if Role.objects.public().filter(pk=role.pk).exists():
+            note_change(changes, "role", role)
+        else:
+            changed = record_update(
+                role, values, actor=actor, looked_up=True, cache=cache
+            )
+            note_change(changes, "role", role, fields=changed)
+    else:
+        changed = record_update(role, values, actor=actor, looked_up=True, cache=cache)
+        note_change(changes, "role", role, fields=changed)
+    if cache is not None:
+        cache[(Role, person.pk, organization.pk, title.casefold())] = role
+    return role
+
+
+def role_find(
+    *, person: Person, organization: Organization, title: str, cache: dict | None
+) -> Role | None:
+    """The person's role with this title at this organization, if any: from the
+    import's cache when it knows, else from the database."""
+    title = squash(title)
     key = (Role, person.pk, organization.pk, title.casefold())
     role = cache.get(key) if cache is not None else None
     # (Role, person pk) in the cache: every role of the person is there too.
     # (ASCII titles only: see `names_preload`.)
     complete = cache is not None and (Role, person.pk) in cache and title.isascii()
     if role is None and not complete:
+        if batch_of(cache) is not None:
+            batch_of(cache).flush()
         role = (
             Role.objects.filter(person=person, organization=organization)
             .titled(title)
             .order_by("id")
             .first()
         )
-    if role is None:
-        role = Role(person=person, organization=organization, title=title, **values)
-        record_save(role, actor=actor, looked_up=True)
-        note_change(changes, "role", role, created=True)
-    elif not update_public and Role.objects.public().filter(pk=role.pk).exists():
-        note_change(changes, "role", role)
-    else:
-        changed = record_update(role, values, actor=actor, looked_up=True)
-        note_change(changes, "role", role, fields=changed)
-    if cache is not None:
-        cache[key] = role
     return role
+
+
+def roles_at(
+    *, person: Person, organization: Organization, cache: dict | None
+) -> list[Role] | None:
+    """Every role of `person` at `organization` (any title) if the import's
+    cache knows them all (`names_preload`, and roles created since), else None."""
+    if cache is None or (Role, person.pk) not in cache:
+        return None
+    return cache.get((Role, person.pk, organization.pk), [])
 
 
 def partial_date_values(prefix: str, value: PartialDate | None) -> dict:
@@ -290,22 +404,23 @@ def names_preload(cache: dict, model: type[models.Model], names) -> list:
 
     Only ASCII names are preloaded: SQLite folds the case of ASCII letters only,
     PostgreSQL of all, so anything else is still matched by the database one
-    name at a time, as `named()` always did. Returns the rows found."""
+    name at a time, as `named()` always did. On PostgreSQL the names not found
+    are locked, as `named_get_or_create` does one by one, and looked up again;
+    for a model with slugs, those the missing names would take are checked
+    once. Returns the rows found."""
     wanted = {squash(n).casefold() for n in names if n and _ascii(squash(n))}
     wanted.discard("")
-    found = {}
-    listed = sorted(wanted)
-    for start in range(0, len(listed), 500):
-        rows = (
-            model.objects.annotate(_folded=Lower("name"))
-            .filter(_folded__in=listed[start : start + 500])
-            .order_by("id")
-        )
-        for row in rows:
-            if _ascii(row.name):
-                found.setdefault(row.name.casefold(), row)
+    found = _named_rows(model, wanted)
+    missing = wanted - set(found)
+    if missing and connection.vendor == "postgresql":
+        _lock_names(model, missing)
+        found |= _named_rows(model, missing)
+        missing -= set(found)
+        cache[(model, "locked")] = missing
     for name in wanted:
         cache[(model, name)] = found.get(name)
+    if missing and any(f.name == "slug" for f in model._meta.fields):
+        _slugs_preload(cache, model, {_slug_base(name) for name in missing})
     if model is Person and found:
         people = {p.pk: p for p in found.values()}
         for pk in people:
@@ -315,9 +430,51 @@ def names_preload(cache: dict, model: type[models.Model], names) -> list:
             .select_related("organization")
             .order_by("-id")  # the first role of a title wins, as in the lookup
         )
+        at = {}
         for role in roles:
+            role.person = people[role.person_id]
+            at.setdefault((Role, role.person_id, role.organization_id), []).insert(
+                0, role
+            )
             if role.title.isascii():
-                role.person = people[role.person_id]
                 title = role.title.casefold()
                 cache[(Role, role.person_id, role.organization_id, title)] = role
+        for key, listed in at.items():
+            cache[key] = listed
     return list(found.values())
+
+
+def _named_rows(model: type[models.Model], folded: set[str]) -> dict:
+    """The rows of `model` whose case-folded name is in `folded`, by that name."""
+    found = {}
+    listed = sorted(folded)
+    for start in range(0, len(listed), 500):
+        rows = (
+            model.objects.annotate(_folded=Lower("name"))
+            .filter(_folded__in=listed[start : start + 500])
+            .order_by("id")
+        )
+        for row in rows:
+            if _ascii(row.name):
+                found.setdefault(row.name.casefold(), row)
+    return found
+
+
+def _slugs_preload(cache: dict, model: type[models.Model], slugs: set[str]) -> None:
+    """Which of `slugs` are free for new rows of `model`, for `unique_slug`."""
+    taken = set()
+    listed = sorted(slugs)
+    redirects = getattr(model, "redirects", None)
+    for start in range(0, len(listed), 500):
+        chunk = listed[start : start + 500]
+        taken |= set(
+            model._default_manager.filter(slug__in=chunk).values_list("slug", flat=True)
+        )
+        if redirects is not None:
+            taken |= set(
+                redirects.rel.related_model.objects.filter(
+                    old_slug__in=chunk
+                ).values_list("old_slug", flat=True)
+            )
+    cache[(model, "free slugs")] = slugs - taken
+    cache[(model, "taken slugs")] = set()

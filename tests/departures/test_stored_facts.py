@@ -150,3 +150,16 @@ def test_search_follows_a_rename_and_a_deleted_row(texts):
     assert list(Departure.objects.search("renamed")) == [texts]
     Departure.objects.filter(pk=texts.pk).update(stated_reason="Nothing.")
     assert list(Departure.objects.search("governance")) == []
+
+
+def test_an_imported_file_written_in_bulk_carries_the_roles_facts_and_month():
+    from departures.importing import import_departures
+
+    report = import_departures(
+        "person,organization,role_title,seniority,function,founder,announced\n"
+        "Ada Example,Example Labs,Chief Scientist,c_suite,research,true,2024-05\n"
+    )
+    assert report.ok, report.errors
+    departure = Departure.objects.get()
+    assert stored(departure) == facts(departure.role)
+    assert departure.announced_month == datetime.date(2024, 5, 1)
