@@ -60,7 +60,9 @@ def table_scans(lines: list[str]) -> list[str]:
             if any(line.strip() == f"SCAN {table}" for table in TABLES)
         ]
     return [
-        line for line in lines if any(f"Seq Scan on {table}" in line for table in TABLES)
+        line
+        for line in lines
+        if any(f"Seq Scan on {table}" in line for table in TABLES)
     ]
 
 

@@ -133,9 +133,7 @@ def texts():
         "QU",  # shorter than a trigram: the fallback
     ],
 )
-def test_search_finds_a_substring_of_any_searched_field_regardless_of_case(
-    texts, text
-):
+def test_search_finds_a_substring_of_any_searched_field_regardless_of_case(texts, text):
     assert list(Departure.objects.search(text)) == [texts]
 
 
