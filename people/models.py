@@ -101,7 +101,11 @@ class Person(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="people_person_slug_unique"),
         ]
-        indexes = [models.Index(Lower("name"), name="people_person_name_ci_idx")]
+        indexes = [
+            models.Index(Lower("name"), name="people_person_name_ci_idx"),
+            # /people/ in its order: a page is the next hundred of this index.
+            models.Index(fields=["name", "id"], name="people_person_name_idx"),
+        ]
 
     def __str__(self):
         return self.name

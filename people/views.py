@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from django import forms
 from django.core.exceptions import BadRequest
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Lower
 from django.http import Http404, QueryDict
 from django.urls import reverse
@@ -30,6 +30,7 @@ from people.models import (
     Role,
 )
 from people.redirects import MergedRedirectMixin
+from people.text_search import PERSON_NAME
 
 LETTERS = list(string.ascii_uppercase)
 RECENT_DAYS = 365
@@ -80,10 +81,11 @@ class PersonListView(PageParameterMixin, ListView):
     def get_queryset(self):
         # People who left in a published departure, read from the person
         # copied onto each departure row (dep_person_idx): a page is found by
-        # name and counted for its own hundred people only.
+        # name (each person one index probe) and counted for its own hundred
+        # people only.
         published = Departure.objects.published()
         people = Person.objects.filter(
-            pk__in=published.order_by().values("person")
+            Exists(published.filter(person=OuterRef("pk")))
         ).annotate(
             departure_count=Subquery(
                 published.filter(person=OuterRef("pk"))
@@ -95,7 +97,7 @@ class PersonListView(PageParameterMixin, ListView):
         )
         text = self.form.cleaned_data["q"].strip()
         if text:
-            people = people.filter(name__icontains=text)
+            people = people.filter(PERSON_NAME.q("pk", text))
         if letter := self.form.cleaned_data["letter"]:
             # A range on lower(name), which people_person_name_ci_idx serves;
             # istartswith would compile to UPPER(name) LIKE on PostgreSQL.
@@ -104,6 +106,21 @@ class PersonListView(PageParameterMixin, ListView):
                 name_lower__gte=letter.lower(), name_lower__lt=after
             )
         return people.order_by("name", "id")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        given = self.form.cleaned_data if self.form.is_valid() else {"q": "?"}
+        if not given["q"].strip() and not given["letter"]:
+            # Everyone who left: the distinct people of dep_person_idx, one
+            # pass over the index rather than a probe per person.
+            paginator.count = (
+                Departure.objects.published()
+                .order_by()
+                .values("person")
+                .distinct()
+                .count()
+            )
+        return paginator
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
