@@ -19,10 +19,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Func, IntegerField, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Abs
 from django.urls import reverse
 
+from departures.database import DaysBetween
 from departures.models import Citation, Departure
 from people.models import Organization, Person, Role
 
@@ -65,24 +66,6 @@ def _merge_url(model, pks) -> str:
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + (
         f"?id__in={ids}"
     )
-
-
-class _DaysApart(Func):
-    """Days from the second date to the first, in the database's own arithmetic."""
-
-    arity = 2
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(%(expressions)s) AS integer)",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
 
 
 def _people_with_roles_together():
@@ -204,7 +187,7 @@ def _period(role: Role) -> str:
 
 def effective_far_from_announced(limit: int = SHOWN) -> list[Issue]:
     far = Departure.objects.alias(
-        apart=Abs(_DaysApart("effective_on", "announced_on"))
+        apart=Abs(DaysBetween("effective_on", "announced_on"))
     ).filter(effective_on__isnull=False, apart__gt=FAR_APART.days)
     departures = _first_departures(far, limit)
     return [
