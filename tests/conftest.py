@@ -38,6 +38,18 @@ def demo_data_imported(db):
 
 
 @pytest.fixture
+def editorial_groups(transactional_db):
+    """The groups the data migration creates: a transactional test's flush of
+    an earlier test may have removed them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("departures.migrations.0002_editorial_groups")
+    migration.create_groups(apps, None)
+
+
+@pytest.fixture
 def superuser(db, django_user_model):
     return django_user_model.objects.create_superuser(
         username="admin", email="admin@example.com", password="a-long-test-password"

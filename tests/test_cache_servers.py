@@ -165,7 +165,9 @@ class Browser:
         assert status == 200 and "Log out" in page, page[:500]
 
 
-def test_a_publish_on_one_server_is_on_the_other_servers_next_response(redis_url):
+def test_a_publish_on_one_server_is_on_the_other_servers_next_response(
+    redis_url, editorial_groups
+):
     url, prefix = redis_url
     shown = DepartureFactory(role__person__name="Shown Before")
     draft = DepartureFactory(draft=True, role__person__name="Published Later")

@@ -1,23 +1,11 @@
 """An editor logs a departure, a publisher publishes it, readers see it."""
 
-from importlib import import_module
-
-import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from departures.models import Departure
 from tests.factories import UserFactory
 
 PASSWORD = "a-long-test-password"
-
-
-@pytest.fixture
-def editorial_groups(transactional_db):
-    """The groups the data migration creates; a live-server test's flush of an
-    earlier test may have removed them."""
-    migration = import_module("departures.migrations.0002_editorial_groups")
-    migration.create_groups(apps, None)
 
 
 def log_in(page, username):
