@@ -4,10 +4,8 @@ and only then do readers see the change."""
 from playwright.sync_api import expect
 
 from departures.models import DepartureRevision
-from tests.browser.test_editorial import PASSWORD, editorial_groups, log_in
+from tests.browser.test_editorial import PASSWORD, log_in
 from tests.factories import DepartureFactory, UserFactory
-
-__all__ = ["editorial_groups"]  # the fixture, used by name below
 
 
 def test_edit_review_approve_public(page, editorial_groups, screenshot):
