@@ -109,8 +109,10 @@ class PersonListView(PageParameterMixin, ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        given = self.form.cleaned_data if self.form.is_valid() else {"q": "?"}
-        if not given["q"].strip() and not given["letter"]:
+        narrowed = not self.form.is_valid() or any(
+            (self.form.cleaned_data["q"].strip(), self.form.cleaned_data["letter"])
+        )
+        if not narrowed:
             # Everyone who left: the distinct people of dep_person_idx, one
             # pass over the index rather than a probe per person.
             paginator.count = (
