@@ -2,7 +2,9 @@
 
 The filters and facets of the timeline read one table. So that they can,
 every departure row carries copies of its role's facts (person, organization,
-seniority, function, founder flag) and the month of its announcement:
+seniority, function, founder flag) and the month of its announcement; and
+the indexes of people and organizations read how many published departures
+each has from a tally (PersonTally, OrganizationTally):
 
 - database triggers compute the month, and copy the role's facts, on a
   departure whenever it is written, and on every departure of a role when
@@ -17,9 +19,9 @@ the departure's own text here.
 
 Neither the triggers nor the text indexes are models, so `install()` builds
 them after every `migrate` (departures/apps.py), idempotently; where it had to
-create a trigger it also brings every row's copies up to date, so a table
-rebuilt by a migration on SQLite (which drops its triggers) is never left
-stale.
+create a trigger it also brings every row's copies, and every tally, up to
+date, so a table rebuilt by a migration on SQLite (which drops its triggers)
+is never left stale.
 """
 
 from __future__ import annotations
@@ -145,6 +147,62 @@ _SQLITE_TRIGGERS = {
         END""",
 }
 
+# The tallies: (table, its key, the departure's column counted by it).
+_TALLIES = (
+    ("departures_persontally", "person_id"),
+    ("departures_organizationtally", "organization_id"),
+)
+
+
+def _sqlite_tally(row: str, step: int) -> str:
+    """Add `step` to the tallies of `row` (NEW or OLD), if it is published.
+
+    An upsert both ways: within one statement the triggers of SQLite run in
+    no fixed order, so a step may come before the row it changes exists."""
+    return "\n".join(
+        f"""INSERT INTO {table} ({key}, departures)
+            SELECT {row}.{key}, {step}
+            WHERE {row}.published_at IS NOT NULL AND {row}.{key} IS NOT NULL
+            ON CONFLICT ({key}) DO UPDATE SET departures = departures + {step};"""
+        for table, key in _TALLIES
+    )
+
+
+# Tables only the triggers write: a copy of the database restores the rows
+# they count, and the triggers count them again.
+KEPT_TABLES = tuple(table for table, _ in _TALLIES)
+
+_TALLIED = "person_id, organization_id, published_at IS NULL"
+_SQLITE_TRIGGERS.update(
+    {
+        "departures_departure_tally_insert": f"""
+            AFTER INSERT ON departures_departure BEGIN
+                {_sqlite_tally("NEW", 1)}
+            END""",
+        "departures_departure_tally_update": f"""
+            AFTER UPDATE ON departures_departure
+            WHEN ({", ".join(f"OLD.{c}" for c in _TALLIED.split(", "))})
+                IS NOT ({", ".join(f"NEW.{c}" for c in _TALLIED.split(", "))})
+            BEGIN
+                {_sqlite_tally("OLD", -1)}
+                {_sqlite_tally("NEW", 1)}
+            END""",
+        "departures_departure_tally_delete": f"""
+            AFTER DELETE ON departures_departure BEGIN
+                {_sqlite_tally("OLD", -1)}
+            END""",
+    }
+)
+
+_POSTGRESQL_TALLY_STEP = "\n".join(
+    f"""IF departure.{key} IS NOT NULL THEN
+            INSERT INTO {table} ({key}, departures) VALUES (departure.{key}, step)
+            ON CONFLICT ({key})
+            DO UPDATE SET departures = {table}.departures + EXCLUDED.departures;
+        END IF;"""
+    for table, key in _TALLIES
+)
+
 _POSTGRESQL = f"""
 CREATE OR REPLACE FUNCTION departures_departure_stored() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -171,18 +229,56 @@ END $$;
 CREATE OR REPLACE TRIGGER people_role_departure_facts
     AFTER INSERT OR UPDATE ON people_role
     FOR EACH ROW EXECUTE FUNCTION people_role_departure_facts();
+CREATE OR REPLACE FUNCTION departures_tally_step(
+    departure departures_departure, step integer
+) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF departure.published_at IS NOT NULL THEN
+        {_POSTGRESQL_TALLY_STEP}
+    END IF;
+END $$;
+CREATE OR REPLACE FUNCTION departures_departure_tally() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM departures_tally_step(OLD, -1);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM departures_tally_step(NEW, 1);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER departures_departure_tally_insert
+    AFTER INSERT ON departures_departure
+    FOR EACH ROW EXECUTE FUNCTION departures_departure_tally();
+CREATE OR REPLACE TRIGGER departures_departure_tally_update
+    AFTER UPDATE ON departures_departure
+    FOR EACH ROW WHEN (({", ".join(f"OLD.{c}" for c in _TALLIED.split(", "))})
+        IS DISTINCT FROM ({", ".join(f"NEW.{c}" for c in _TALLIED.split(", "))}))
+    EXECUTE FUNCTION departures_departure_tally();
+CREATE OR REPLACE TRIGGER departures_departure_tally_delete
+    AFTER DELETE ON departures_departure
+    FOR EACH ROW EXECUTE FUNCTION departures_departure_tally();
 """
 
 
-def _resync(vendor: str) -> str:
-    """Every row's copies brought up to date, in one statement."""
+def _resync(vendor: str) -> list[str]:
+    """Every row's copies brought up to date, then every tally counted anew."""
     facts = ", ".join(
         f"{column} = (SELECT r.{column} FROM people_role r "
         "WHERE r.id = departures_departure.role_id)"
         for column in ROLE_FACTS
     )
     month = _MONTH[vendor].format("announced_on")
-    return f"UPDATE departures_departure SET {facts}, announced_month = {month}"
+    statements = [f"UPDATE departures_departure SET {facts}, announced_month = {month}"]
+    for table, key in _TALLIES:
+        statements += [
+            f"DELETE FROM {table}",
+            f"INSERT INTO {table} ({key}, departures) SELECT {key}, COUNT(*) "
+            "FROM departures_departure WHERE published_at IS NOT NULL "
+            f"AND {key} IS NOT NULL GROUP BY {key}",
+        ]
+    return statements
 
 
 def install(connection) -> None:
@@ -198,12 +294,13 @@ def install(connection) -> None:
                 cursor.execute(f"CREATE TRIGGER {name} {_SQLITE_TRIGGERS[name]}")
         else:
             cursor.execute(
-                "SELECT count(*) FROM pg_trigger "
-                "WHERE tgname = 'departures_departure_stored'"
+                "SELECT count(*) FROM pg_trigger WHERE tgname IN "
+                "('departures_departure_stored', 'departures_departure_tally_update')"
             )
-            missing = not cursor.fetchone()[0]
+            missing = cursor.fetchone()[0] < 2
             cursor.execute(_POSTGRESQL)
         if missing:
-            cursor.execute(_resync(connection.vendor))
+            for statement in _resync(connection.vendor):
+                cursor.execute(statement)
         for index in TEXT_INDEXES:
             index.install(cursor)

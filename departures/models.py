@@ -616,3 +616,40 @@ class DepartureRevision(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
+
+
+class PersonTally(models.Model):
+    """How many published departures a person left in, for /people/.
+
+    Counted by database triggers on every write of a departure
+    (departures/database.py), on every path; the application only reads it.
+    """
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    # Not a PositiveIntegerField: the triggers' steps may pass below zero
+    # within one statement on SQLite, where their order is not fixed.
+    departures = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "person tallies"
+
+    def __str__(self):
+        return f"{self.person_id}: {self.departures}"
+
+
+class OrganizationTally(models.Model):
+    """How many published departures left an organization, for
+    /organizations/; kept as PersonTally is."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    departures = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "organization tallies"
+
+    def __str__(self):
+        return f"{self.organization_id}: {self.departures}"

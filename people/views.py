@@ -7,20 +7,19 @@ actions of people/admin.py, which call departures/merging.py).
 
 import datetime
 import string
-from collections.abc import Sequence
 from dataclasses import replace
 
 from django import forms
 from django.core.exceptions import BadRequest
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Lower
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from departures.charts import bar_chart_svg, bars, period_counts
-from departures.models import Departure
+from departures.models import Departure, PersonTally
 from departures.stats import describe_duration, median_tenure, summary
 from people.models import (
     Organization,
@@ -79,21 +78,11 @@ class PersonListView(PageParameterMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        # People who left in a published departure, read from the person
-        # copied onto each departure row (dep_person_idx): a page is found by
-        # name (each person one index probe) and counted for its own hundred
-        # people only.
-        published = Departure.objects.published()
-        people = Person.objects.filter(
-            Exists(published.filter(person=OuterRef("pk")))
-        ).annotate(
-            departure_count=Subquery(
-                published.filter(person=OuterRef("pk"))
-                .order_by()
-                .values("person")
-                .annotate(n=Count("*"))
-                .values("n")
-            )
+        # People who left in a published departure, with how many: their
+        # tally, kept by the database (departures/database.py). A page is the
+        # next hundred of people_person_name_idx, each person one probe.
+        people = Person.objects.filter(tally__departures__gt=0).annotate(
+            departure_count=F("tally__departures")
         )
         text = self.form.cleaned_data["q"].strip()
         if text:
@@ -109,19 +98,9 @@ class PersonListView(PageParameterMixin, ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        narrowed = not self.form.is_valid() or any(
-            (self.form.cleaned_data["q"].strip(), self.form.cleaned_data["letter"])
-        )
-        if not narrowed:
-            # Everyone who left: the distinct people of dep_person_idx, one
-            # pass over the index rather than a probe per person.
-            paginator.count = (
-                Departure.objects.published()
-                .order_by()
-                .values("person")
-                .distinct()
-                .count()
-            )
+        if self.form.is_valid() and not any(self.form.cleaned_data.values()):
+            # Everyone who left: their tallies alone, without the join.
+            paginator.count = PersonTally.objects.filter(departures__gt=0).count()
         return paginator
 
     def get_context_data(self, **kwargs):
@@ -193,55 +172,36 @@ class OrganizationListView(PageParameterMixin, ListView):
 
     def get_queryset(self):
         """Organizations left in a published departure, most in the last
-        year first: one GROUP BY over the organization copied onto each
-        departure row (dep_pub_org_date_idx holds the dates too), ranked here,
-        and only the page's hundred organizations read."""
+        year first: each one's total read from its tally (kept by the
+        database, departures/database.py) and its last year counted through
+        dep_pub_org_date_idx, ranked by the database, which reads in full only
+        the page's hundred organizations."""
         self.since = timezone.localdate() - datetime.timedelta(days=RECENT_DAYS)
-        counts = {
-            pk: (recent, total)
-            for pk, recent, total in Departure.objects.published()
+        recent = (
+            Departure.objects.published()
+            .filter(organization=OuterRef("pk"), announced_on__gte=self.since)
             .order_by()
-            .values_list("organization")
+            .values("organization")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return (
+            Organization.objects.filter(tally__departures__gt=0)
             .annotate(
-                # Counted columns of dep_pub_org_date_idx, so that PostgreSQL
-                # too reads the index alone.
-                recent=Count("announced_on", filter=Q(announced_on__gte=self.since)),
-                total=Count("announced_on"),
+                recent=Coalesce(Subquery(recent), 0), total=F("tally__departures")
             )
-        }
-        names = Organization.objects.filter(pk__in=list(counts)).values_list(
-            "pk", "name"
+            .order_by("-recent", "-total", "name", "id")
+            # What the page shows: the rows the database sorts stay narrow.
+            .only("name", "slug")
         )
-        ranked = sorted(
-            ((-counts[pk][0], -counts[pk][1], name, pk) for pk, name in names)
-        )
-        return RankedOrganizations([pk for *_, pk in ranked], counts)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            since=self.since, recent_days=RECENT_DAYS, **kwargs
+            since=self.since,
+            recent_days=RECENT_DAYS,
+            timeline=reverse("departures:timeline"),
+            **kwargs,
         )
-
-
-class RankedOrganizations(Sequence):
-    """Organization ids in rank order, read from the database a page at a
-    time, for the paginator."""
-
-    def __init__(self, ids: list[int], counts: dict[int, tuple[int, int]]):
-        self.ids, self.counts = ids, counts
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        ids = self.ids[index]
-        found = Organization.objects.in_bulk(ids)
-        organizations = [found[pk] for pk in ids]
-        for organization in organizations:
-            organization.recent, organization.total = self.counts[organization.pk]
-        return organizations
 
 
 class OrganizationDetailView(MergedRedirectMixin, DetailView):

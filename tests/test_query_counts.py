@@ -33,9 +33,8 @@ PAGES = {
     "/people/": 2,
     "/people/?letter=P&q=person": 2,
     "/people/{person}/": 5,
-    # counts per organization (one GROUP BY), their names to rank them by,
-    # the page's organizations
-    "/organizations/": 3,
+    # how many organizations (their tallies), the page's hundred ranked
+    "/organizations/": 2,
     # organization, totals, years, alumni, arrivals, 2 for the median,
     # newest 50 with tags and sources
     "/organizations/org-0/": 10,
