@@ -147,58 +147,110 @@ _SQLITE_TRIGGERS = {
         END""",
 }
 
-# The tallies: (table, its key, the departure's column counted by it).
+# The tallies: (table, its key, the role's column counted by it).
 _TALLIES = (
     ("departures_persontally", "person_id"),
     ("departures_organizationtally", "organization_id"),
 )
-
-
-def _sqlite_tally(row: str, step: int) -> str:
-    """Add `step` to the tallies of `row` (NEW or OLD), if it is published.
-
-    An upsert both ways: within one statement the triggers of SQLite run in
-    no fixed order, so a step may come before the row it changes exists."""
-    return "\n".join(
-        f"""INSERT INTO {table} ({key}, departures)
-            SELECT {row}.{key}, {step}
-            WHERE {row}.published_at IS NOT NULL AND {row}.{key} IS NOT NULL
-            ON CONFLICT ({key}) DO UPDATE SET departures = departures + {step};"""
-        for table, key in _TALLIES
-    )
-
-
 # Tables only the triggers write: a copy of the database restores the rows
 # they count, and the triggers count them again.
 KEPT_TABLES = tuple(table for table, _ in _TALLIES)
 
-_TALLIED = "person_id, organization_id, published_at IS NULL"
+
+def _add(table: str, key: str, value: str, n: str, when: str = "TRUE") -> str:
+    """Add `n` to the tally of `value`, creating it if need be."""
+    return f"""INSERT INTO {table} ({key}, departures) SELECT {value}, {n}
+        WHERE {value} IS NOT NULL AND {when} ON CONFLICT ({key})
+        DO UPDATE SET departures = departures + excluded.departures;"""
+
+
+def _take(table: str, key: str, value: str, n: str, when: str = "TRUE") -> str:
+    """Take `n` from the tally of `value`. Never creates one: what is taken
+    was added before, and a tally deleted with its person stays deleted."""
+    return f"""UPDATE {table} SET departures = departures - {n}
+        WHERE {key} = {value} AND {when};"""
+
+
+def _of_role(key: str, role_id: str) -> str:
+    return f"(SELECT {key} FROM people_role WHERE id = {role_id})"
+
+
+def _for_departure(step, role_id: str, when: str = "TRUE") -> str:
+    """`step` (_add or _take) of one departure, to each tally of its role."""
+    return " ".join(step(t, k, _of_role(k, role_id), "1", when) for t, k in _TALLIES)
+
+
+# The published departures of the role NEW.
+_OF_ROLE = (
+    "(SELECT COUNT(*) FROM departures_departure "
+    "WHERE role_id = NEW.id AND published_at IS NOT NULL)"
+)
+
+
+def _for_role(step, row: str, when: str) -> str:
+    """`step` of the role's published departures, to each tally of `row`
+    (OLD or NEW), where that tally's key changed (`when` may add more)."""
+    return " ".join(
+        step(t, k, f"{row}.{k}", _OF_ROLE, f"OLD.{k} IS NOT NEW.{k} AND {when}")
+        for t, k in _TALLIES
+    )
+
+
+_ROLE_INSERTED = " ".join(
+    _add(t, k, f"NEW.{k}", _OF_ROLE, f"{_OF_ROLE} > 0") for t, k in _TALLIES
+)
+
+# On SQLite the tallies follow the role of each departure, read from
+# people_role: the triggers of one statement run in no fixed order there, so
+# the departure's own copies may not be set yet.
 _SQLITE_TRIGGERS.update(
     {
         "departures_departure_tally_insert": f"""
-            AFTER INSERT ON departures_departure BEGIN
-                {_sqlite_tally("NEW", 1)}
+            AFTER INSERT ON departures_departure
+            WHEN NEW.published_at IS NOT NULL BEGIN
+                {_for_departure(_add, "NEW.role_id")}
             END""",
         "departures_departure_tally_update": f"""
             AFTER UPDATE ON departures_departure
-            WHEN ({", ".join(f"OLD.{c}" for c in _TALLIED.split(", "))})
-                IS NOT ({", ".join(f"NEW.{c}" for c in _TALLIED.split(", "))})
+            WHEN (OLD.role_id, OLD.published_at IS NULL)
+                IS NOT (NEW.role_id, NEW.published_at IS NULL)
             BEGIN
-                {_sqlite_tally("OLD", -1)}
-                {_sqlite_tally("NEW", 1)}
+                {_for_departure(_take, "OLD.role_id", "OLD.published_at IS NOT NULL")}
+                {_for_departure(_add, "NEW.role_id", "NEW.published_at IS NOT NULL")}
             END""",
         "departures_departure_tally_delete": f"""
-            AFTER DELETE ON departures_departure BEGIN
-                {_sqlite_tally("OLD", -1)}
+            AFTER DELETE ON departures_departure
+            WHEN OLD.published_at IS NOT NULL BEGIN
+                {_for_departure(_take, "OLD.role_id")}
+            END""",
+        # A role given to another person or organization takes its published
+        # departures with it.
+        "people_role_tally_update": f"""
+            AFTER UPDATE OF {", ".join(k for _, k in _TALLIES)} ON people_role
+            BEGIN
+                {_for_role(_take, "OLD", "TRUE")}
+                {_for_role(_add, "NEW", f"{_OF_ROLE} > 0")}
+            END""",
+        # A role inserted after its departures (deferred keys) brings them.
+        "people_role_tally_insert": f"""
+            AFTER INSERT ON people_role BEGIN
+                {_ROLE_INSERTED}
             END""",
     }
 )
 
+# On PostgreSQL, after the BEFORE trigger has set the departure's copies.
+_TALLIED = "person_id, organization_id, published_at IS NULL"
 _POSTGRESQL_TALLY_STEP = "\n".join(
-    f"""IF departure.{key} IS NOT NULL THEN
+    f"""IF departure.{key} IS NULL THEN
+            NULL;
+        ELSIF step > 0 THEN
             INSERT INTO {table} ({key}, departures) VALUES (departure.{key}, step)
             ON CONFLICT ({key})
             DO UPDATE SET departures = {table}.departures + EXCLUDED.departures;
+        ELSE
+            UPDATE {table} SET departures = departures + step
+            WHERE {key} = departure.{key};
         END IF;"""
     for table, key in _TALLIES
 )

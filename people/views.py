@@ -34,6 +34,7 @@ from people.text_search import PERSON_NAME
 LETTERS = list(string.ascii_uppercase)
 RECENT_DAYS = 365
 ORGANIZATION_TIMELINE_LENGTH = 50
+FLOWS_SHOWN = 20  # destinations and origins listed on an organization's page
 
 
 def timeline_url(**params) -> str:
@@ -227,17 +228,25 @@ class OrganizationDetailView(MergedRedirectMixin, DetailView):
             )
             for bar in chart.bars
         ]
-        went_to = [
-            (name, n, timeline_url(organization=slug, destination=dest))
-            for dest, name, n in left.filter(destination__isnull=False).count_by(
+        # The biggest flows each way; the rest are counted, not listed (the
+        # largest organizations have thousands).
+        went = list(
+            left.filter(destination__isnull=False).count_by(
                 "destination__slug", "destination__name"
             )
+        )
+        went_to = [
+            (name, n, timeline_url(organization=slug, destination=dest))
+            for dest, name, n in went[:FLOWS_SHOWN]
         ]
-        came_from = [
-            (name, n, timeline_url(organization=source, destination=slug))
-            for source, name, n in Departure.objects.published()
+        came = list(
+            Departure.objects.published()
             .to_destination(organization)
             .count_by("organization__slug", "organization__name")
+        )
+        came_from = [
+            (name, n, timeline_url(organization=source, destination=slug))
+            for source, name, n in came[:FLOWS_SHOWN]
         ]
         return super().get_context_data(
             totals=summary(left),
@@ -255,6 +264,8 @@ class OrganizationDetailView(MergedRedirectMixin, DetailView):
             ),
             median_tenure=describe_duration(median_tenure(left)),
             went_to=went_to,
+            went_to_more=len(went) - len(went_to),
             came_from=came_from,
+            came_from_more=len(came) - len(came_from),
             **kwargs,
         )

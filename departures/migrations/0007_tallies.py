@@ -5,31 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('departures', '0006_stored_role_facts'),
-        ('people', '0005_person_name_index'),
+        ("departures", "0006_stored_role_facts"),
+        ("people", "0005_person_name_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrganizationTally',
+            name="OrganizationTally",
             fields=[
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='tally', serialize=False, to='people.organization')),
-                ('departures', models.IntegerField(default=0)),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="tally",
+                        serialize=False,
+                        to="people.organization",
+                    ),
+                ),
+                ("departures", models.IntegerField(default=0)),
             ],
             options={
-                'verbose_name_plural': 'organization tallies',
+                "verbose_name_plural": "organization tallies",
             },
         ),
         migrations.CreateModel(
-            name='PersonTally',
+            name="PersonTally",
             fields=[
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='tally', serialize=False, to='people.person')),
-                ('departures', models.IntegerField(default=0)),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="tally",
+                        serialize=False,
+                        to="people.person",
+                    ),
+                ),
+                ("departures", models.IntegerField(default=0)),
             ],
             options={
-                'verbose_name_plural': 'person tallies',
+                "verbose_name_plural": "person tallies",
             },
         ),
     ]

@@ -83,6 +83,17 @@ def test_deleting_a_departure_takes_it_off_the_tallies():
     assert_tallies_right()
 
 
+def test_a_taking_away_never_creates_a_tally():
+    # What a flush on SQLite does: the tallies' rows go first, then the
+    # departures, whose people may be gone already.
+    DepartureFactory()
+    PersonTally.objects.all().delete()
+    OrganizationTally.objects.all().delete()
+    Departure.objects.all().delete()
+    assert not PersonTally.objects.exists()
+    assert not OrganizationTally.objects.exists()
+
+
 def test_a_role_moved_by_save_or_by_a_queryset_update_moves_its_departures_count():
     role = RoleFactory()
     DepartureFactory(role=role)

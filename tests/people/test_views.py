@@ -92,6 +92,27 @@ def test_an_organization_page_shows_years_tenure_alumni_and_arrivals(client):
     ]
 
 
+def test_an_organization_page_lists_its_biggest_flows_and_counts_the_rest(client):
+    from people.views import FLOWS_SHOWN
+
+    acme = OrganizationFactory(name="Acme", slug="acme")
+    for n in range(FLOWS_SHOWN + 3):
+        destination = OrganizationFactory(name=f"Next {n:02}")
+        for _ in range(2 if n == FLOWS_SHOWN + 2 else 1):
+            DepartureFactory(
+                role=RoleFactory(organization=acme), destination=destination
+            )
+    response = client.get("/organizations/acme/")
+    went_to = response.context["went_to"]
+    assert len(went_to) == FLOWS_SHOWN
+    assert went_to[0][:2] == (f"Next {FLOWS_SHOWN + 2:02}", 2)  # biggest first
+    assert response.context["went_to_more"] == 3
+    html = response.content.decode()
+    assert "And 3 more organizations" in html
+    assert 'href="/departures.csv?organization=acme"' in html
+    assert response.context["came_from_more"] == 0
+
+
 def test_every_count_on_an_organization_page_matches_its_timeline(client, demo_data):
     response = client.get("/organizations/openai/")
     context = response.context
