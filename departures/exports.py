@@ -10,9 +10,7 @@ chunk of lines at a time.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -313,29 +311,36 @@ def defuse(cell: str) -> str:
     return "'" + cell if cell[:1] in _FORMULA_STARTS else cell
 
 
+def cell(value: str) -> str:
+    """`value` defused, then as csv.writer writes a cell with the excel
+    dialect and QUOTE_MINIMAL (in quotes when it holds a quote, a comma, CR
+    or LF; a quote doubled).
+
+    csv.writer reads each character in C through a per-character loop: for
+    50 MB of cells that is more than the rest of the export. These tests run
+    in C over the whole string. test_csv checks it against csv.writer."""
+    if value[:1] in _FORMULA_STARTS:
+        value = "'" + value
+    if '"' in value:
+        return '"' + value.replace('"', '""') + '"'
+    if "," in value or "\n" in value or "\r" in value:
+        return '"' + value + '"'
+    return value
+
+
+def line(cells: Iterable[str]) -> str:
+    """One RFC 4180 line (CRLF) of `cells`, each defused; as csv.writer
+    writes it for any row of two cells or more (a row of one empty cell it
+    writes as `""`; a CSV row here has 28)."""
+    return ",".join(map(cell, cells)) + "\r\n"
+
+
 def csv_lines(chunks: Iterable[Chunk], *, base_url: str) -> Iterator[str]:
-    """The header, then the RFC 4180 lines (CRLF) of each chunk's rows, one
-    string per chunk."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    """The header, then the lines of each chunk's rows, one string per chunk."""
     urls = _Urls(base_url)
-    writer.writerow(HEADER)
-    yield _taken(buffer)
+    yield line(HEADER)
     for chunk in chunks:
-        writer.writerows(
-            # defuse(), inline: a call per cell is a tenth of the export.
-            ["'" + cell if cell[:1] in _FORMULA_STARTS else cell for cell in cells]
-            for cells in (row(values, chunk, urls) for values in chunk.rows)
-        )
-        yield _taken(buffer)
-
-
-def _taken(buffer: io.StringIO) -> str:
-    """What `buffer` holds, emptying it."""
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
+        yield "".join([line(row(values, chunk, urls)) for values in chunk.rows])
 
 
 def filename(params: QueryDict, *, names: Iterable[str]) -> str:
