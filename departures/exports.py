@@ -127,29 +127,37 @@ class Chunk:
 
 # A chunk's tags and source URLs, by departure id: plain SQL, so that the ids
 # go to the driver as they are (a queryset's __in prepares each of them in
-# Python, which cost more than the query).
+# Python, which cost more than the query). The name or URL is a subquery by
+# primary key, not a join: PostgreSQL would otherwise hash-join the whole
+# source table (130 000 rows in the benchmark) for each chunk's 1 200 links.
 _TAGS_SQL = (
-    "SELECT x.departure_id, t.name FROM {through} x "
-    "INNER JOIN {tag} t ON t.id = x.tag_id WHERE x.departure_id IN ({ids})"
+    "SELECT x.departure_id, (SELECT t.name FROM {tag} t WHERE t.id = x.tag_id) "
+    "FROM {through} x WHERE x.departure_id {ids}"
 )
 _SOURCES_SQL = (
-    "SELECT c.departure_id, s.url FROM {citation} c "
-    "INNER JOIN {source} s ON s.id = c.source_id WHERE c.departure_id IN ({ids})"
+    "SELECT c.departure_id, (SELECT s.url FROM {source} s WHERE s.id = c.source_id) "
+    "FROM {citation} c WHERE c.departure_id {ids}"
 )
 
 
 def _by_departure(connection, sql: str, ids: list[int]) -> dict[int, list[str]]:
+    if connection.vendor == "postgresql":
+        # One array parameter: planning 900 constants took longer than the
+        # lookup.
+        condition, params = "= ANY(%s)", [ids]
+    else:
+        condition, params = f"IN ({', '.join(['%s'] * len(ids))})", ids
     q = connection.ops.quote_name
     sql = sql.format(
         through=q(Departure.tags.through._meta.db_table),
         tag=q(Tag._meta.db_table),
         citation=q(Citation._meta.db_table),
         source=q(Source._meta.db_table),
-        ids=", ".join(["%s"] * len(ids)),
+        ids=condition,
     )
     grouped: dict[int, list[str]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
+        cursor.execute(sql, params)
         for departure_id, value in cursor.fetchall():
             grouped.setdefault(departure_id, []).append(value)
     return grouped
