@@ -173,8 +173,10 @@ def export_rows(queryset: QuerySet) -> Iterator[Chunk]:
     The rows are the cursor's own chunks, as the driver returns them: what
     `.iterator()` does (a server-side cursor on PostgreSQL), without Django's
     conversion of each value (a call per date and boolean of each row, a
-    tenth of the export). So a date is a `date` on PostgreSQL and ISO text
-    on SQLite, a boolean True/False or 1/0; row() reads either."""
+    tenth of the export). Both drivers already return a date column as a
+    `date` (on SQLite through the converters Django registers for its
+    declared type) and a boolean as a bool; row() also takes a date as ISO
+    text and a boolean as 0/1, which is what SQLite returns without them."""
     connection = connections[queryset.db]
     compiler = queryset.values_list(*_ROW_FIELDS).query.get_compiler(queryset.db)
     chunks = compiler.execute_sql(
