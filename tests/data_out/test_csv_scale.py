@@ -1,6 +1,8 @@
-"""The CSV streams: flat memory at 20 000 rows, one query at any size."""
+"""The CSV streams: flat memory at 20 000 rows; one query for the rows and two
+per chunk of them (tags, sources), never one per row."""
 
 import datetime
+import math
 import tracemalloc
 
 import pytest
@@ -8,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from departures import exports
 from departures.models import Citation, Departure, Source, Tag
 from people.models import Organization, Person, Role
 
@@ -81,11 +84,38 @@ def test_20000_rows_stream_with_flat_memory(client):
     assert peak < PEAK_BOUND, f"peak {peak} bytes for {size} bytes of CSV"
 
 
-@pytest.mark.parametrize("count", [200, 2000])
-def test_the_csv_makes_one_query_however_many_rows(client, count):
+def queries_for(rows: int) -> int:
+    """The rows in one query, then each chunk's tags and sources in one each."""
+    return 1 + 2 * math.ceil(rows / exports.CHUNK_SIZE)
+
+
+@pytest.mark.parametrize(
+    "count, chunk_size",
+    [
+        (200, None),  # one chunk: 3 queries
+        (2000, None),  # 3 chunks of 900: 7
+        (2000, 2000),  # one chunk: 3, as for 200 rows
+        (200, 50),  # 4 chunks: 9
+        (201, 50),  # a 5th chunk of one row: 11
+    ],
+)
+def test_the_csv_makes_one_query_and_two_per_chunk_however_many_rows(
+    client, monkeypatch, count, chunk_size
+):
+    if chunk_size:
+        monkeypatch.setattr(exports, "CHUNK_SIZE", chunk_size)
     bulk_departures(count)
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/departures.csv?reason=resigned&tag=board-conflict")
-        lines = b"".join(response.streaming_content).count(b"\r\n")
-    assert lines == count + 1
-    assert len(queries) == 1, "\n".join(q["sql"] for q in queries)
+        body = b"".join(response.streaming_content)
+    assert body.count(b"\r\n") == count + 1
+    assert body.count(b",board conflict,https://news.example.com/") == count
+    assert len(queries) == queries_for(count), "\n".join(q["sql"] for q in queries)
+
+
+def test_an_empty_csv_makes_one_query(client, db):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/departures.csv")
+        body = b"".join(response.streaming_content)
+    assert body.count(b"\r\n") == 1
+    assert len(queries) == 1
