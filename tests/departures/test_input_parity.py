@@ -4,9 +4,13 @@ import csv
 import io
 
 import pytest
+from django import forms
+from django.core.exceptions import ValidationError
 
 from departures.importing import import_departures
+from departures.inputs import SourceForm, WebURLField
 from departures.models import Departure
+from people.validators import http_url
 from tests.factories import UserFactory
 
 URL = "/admin/departures/departure/log/"
@@ -104,3 +108,41 @@ def test_log_form_and_import_accept_and_refuse_the_same_input(
         assert any(n == name and message in m for n, m in errors), errors
     # Nothing one refuses that the other lets through, message for message.
     assert sorted(m for _, m in logged) == sorted(m for _, m in imported)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://news.example.com/a",
+        "news.example.com/a",
+        "ftp://example.com/file",
+        "javascript:alert(1)",
+        "not a url",
+        "http://[invalid/x",
+        "https://" + "a" * 600 + ".com",
+        "https://example.com/\x00",
+        "https://exa mple.com",
+        "",
+    ],
+)
+def test_a_source_url_is_checked_once_with_the_same_messages(value):
+    """SourceForm's URL fields skip Django's URL check when `http_url` (the
+    same check, fewer schemes) accepts the address: same result, same
+    messages in the same order, as both checks."""
+
+    def outcome(field):
+        try:
+            return field.clean(value)
+        except ValidationError as error:
+            return error.messages
+
+    for name in ("url", "archived_url"):
+        field = SourceForm.base_fields[name]
+        assert isinstance(field, WebURLField)
+        both = forms.URLField(
+            max_length=field.max_length,
+            required=False,
+            assume_scheme="https",
+            validators=[http_url],
+        )
+        assert outcome(field) == outcome(both)
