@@ -485,7 +485,11 @@ def import_departures(
                 cache.mark()  # a row that fails is undone alone
                 try:
                     departure = departure_record(
-                        **kwargs, actor=actor, cache=cache, changes=changes
+                        **kwargs,
+                        actor=actor,
+                        cache=cache,
+                        changes=changes,
+                        checked=True,
                     )
                 except ValidationError as error:
                     cache.rollback()
