@@ -23,11 +23,13 @@ leaves the cache, the batch and the records in memory as they were before it
 
 from __future__ import annotations
 
+import datetime
 import functools
 import operator
 from collections import defaultdict
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, connections, models, transaction
 from django.db.models.expressions import DatabaseDefault, Value
 from django.utils import timezone
@@ -330,16 +332,37 @@ _AS_IS = {
 }
 
 
+_DATE, _UTC = object(), object()
+
+
 def _prepared(fields, values) -> list[list]:
-    """`values` (rows of Python values of `fields`) as the database takes them."""
+    """`values` (rows of Python values of `fields`) as the database takes them.
+
+    Dates, and datetimes in UTC (what `timezone.now()` gives: `created_at`,
+    `updated_at`), are converted here as Django's backends do (`str` of the
+    date, of the naive UTC datetime, on SQLite; the value on PostgreSQL),
+    without the settings lookups a field's `get_db_prep_save` makes per
+    value; anything else goes through it."""
     db = connections[connection.alias]  # the connection itself, not its proxy
     as_is = [_AS_IS.get(f.get_internal_type()) for f in fields]
+    utc = datetime.UTC
+    for i, f in enumerate(fields):
+        if type(f) is models.DateField:
+            as_is[i] = _DATE
+        elif type(f) is models.DateTimeField and settings.USE_TZ:
+            in_utc = db.vendor == "postgresql" or db.timezone is utc
+            as_is[i] = _UTC if in_utc else None
+    sqlite = db.vendor == "sqlite"
     rows = []
     for row in values:
         prepared = []
         for f, kind, v in zip(fields, as_is, row, strict=True):
             if v is None or (kind is not None and type(v) is kind):
                 prepared.append(v)
+            elif kind is _DATE and type(v) is datetime.date:
+                prepared.append(str(v) if sqlite else v)
+            elif kind is _UTC and type(v) is datetime.datetime and v.tzinfo is utc:
+                prepared.append(str(v.replace(tzinfo=None)) if sqlite else v)
             else:
                 prepared.append(f.get_db_prep_save(v, db))
         rows.append(prepared)
