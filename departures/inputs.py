@@ -10,11 +10,13 @@ it once per CSV row.
 from __future__ import annotations
 
 import datetime
+import functools
 from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget, AdminTextInputWidget
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 
 from departures.models import Departure, Source
@@ -278,12 +280,55 @@ class DepartureInputForm(_ModelFields):
                 self.add_error(target if target in self.fields else None, message)
 
 
+class WebURLField(forms.URLField):
+    """A URL field whose address is checked once when it is a web address.
+
+    `http_url` is Django's URL check with fewer schemes (and its own
+    message): an address it accepts, the default check (`URLValidator`, all
+    its schemes) accepts too, so that one is run only for an address
+    `http_url` refuses, to add its own message as before. The messages, and
+    their order, are those of running both."""
+
+    def run_validators(self, value):
+        if value in self.empty_values:
+            return
+        try:
+            http_url(value)
+        except ValidationError:
+            return super().run_validators(value)  # every check, every message
+        for validator in self._not_implied:
+            try:
+                validator(value)
+            except ValidationError:
+                return super().run_validators(value)
+        return None
+
+    @functools.cached_property
+    def _not_implied(self) -> list:
+        return [v for v in self.validators if not _implied_by_http_url(v)]
+
+
+def _implied_by_http_url(validator) -> bool:
+    """Whether every address `http_url` accepts passes `validator` too."""
+    if validator is http_url:
+        return True
+    return (
+        type(validator) is URLValidator
+        and type(http_url) is URLValidator
+        and validator.regex == http_url.regex
+        and set(http_url.schemes) <= set(validator.schemes)
+        and validator.max_length >= http_url.max_length
+        and validator.unsafe_chars == http_url.unsafe_chars
+        and validator.inverse_match == http_url.inverse_match
+    )
+
+
 class SourceForm(forms.Form):
     """One source of a departure: a row of the log form, or sourceN_ columns."""
 
     prefix_separator = "-"
 
-    url = forms.URLField(
+    url = WebURLField(
         label="URL",
         max_length=600,
         required=False,
@@ -316,7 +361,7 @@ class SourceForm(forms.Form):
         widget=AdminTextareaWidget(attrs={"rows": 2}),
         help_text="The passage that backs this departure, verbatim.",
     )
-    archived_url = forms.URLField(
+    archived_url = WebURLField(
         label="Archived copy",
         max_length=600,
         required=False,

@@ -1,5 +1,6 @@
 """Normalizing source URLs so that one article is one Source."""
 
+import functools
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that track a click rather than name a page.
@@ -7,6 +8,9 @@ TRACKING_PREFIXES = ("utm_",)
 TRACKING_PARAMS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "cmpid", "ocid"}
 
 
+# A URL is normalized when its file is preloaded, when its row finds or
+# creates its source, and when that source is cleaned: once is enough.
+@functools.lru_cache(maxsize=20_000)
 def normalize_url(url: str) -> str:
     """Return `url` with a lower-case scheme and host, no default port, no
     fragment and no tracking parameters.

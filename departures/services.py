@@ -28,7 +28,7 @@ from departures.revisions import (
 )
 from people.bulk import batch_of
 from people.dates import PartialDate
-from people.models import Organization, Person
+from people.models import Organization, Person, Role
 from people.services import (
     Change,
     named_get_or_create,
@@ -110,6 +110,52 @@ def _may_change_public(actor: AbstractBaseUser | None) -> bool:
     return actor is None or can_publish(actor)
 
 
+# The model fields whose values `departure_record(checked=True)` takes as the
+# input forms accepted them, each with its input: a field of
+# DepartureInputForm, or of SourceForm for a Source. Each of those form
+# fields' rules includes the model field's own (same or stricter length, the
+# same choices and validators, required where the model needs a value:
+# tests/departures/test_input_parity.py), so the model does not check again
+# a field that holds the very value the form accepted.
+FORM_CHECKED = {
+    Departure: {
+        name: name
+        for name in (
+            "reason",
+            "is_involuntary",
+            "stated_reason",
+            "context",
+            "is_disputed",
+            "disputed_note",
+            "destination_title",
+            "status",
+            "reversed_on",
+            "reversal_note",
+        )
+    },
+    Role: {
+        "title": "role_title",
+        "seniority": "seniority",
+        "function": "function",
+        "is_founder": "is_founder",
+    },
+    Source: {
+        name: name for name in ("url", "title", "publisher", "kind", "archived_url")
+    },
+}
+
+
+def _checked(model, inputs: dict) -> dict:
+    """The values of `inputs` (by input name) that `model`'s fields take as
+    the forms accepted them, by model field (`FORM_CHECKED`). Empty values
+    are left out: whether a field may be empty the model says."""
+    return {
+        field: value
+        for field, name in FORM_CHECKED[model].items()
+        if (value := inputs.get(name, UNSET)) is not UNSET and value not in ("", None)
+    }
+
+
 def source_get_or_create(
     *,
     source: SourceInput,
@@ -117,6 +163,7 @@ def source_get_or_create(
     live: bool | None = None,
     cache: dict | None = None,
     changes: list[Change] | None = None,
+    checked: bool = False,
 ) -> Source:
     """Find the source by normalized URL, filling in what it lacks; or create it.
 
@@ -124,9 +171,12 @@ def source_get_or_create(
     it is updated only when `live` (the change goes on a published page at once,
     by someone who may publish; default: whether `actor` may publish). Otherwise
     it is reused as stored: a draft, or an editor's change awaiting review,
-    never rewrites a published page. A publisher edits the source itself."""
+    never rewrites a published page. A publisher edits the source itself.
+
+    `checked`: `source` is what a SourceForm accepted (`FORM_CHECKED`)."""
     if live is None:
         live = _may_change_public(actor)
+    form_values = _checked(Source, vars(source)) if checked else None
     url = normalize_url(source.url)
     values = {
         "title": source.title,
@@ -145,12 +195,21 @@ def source_get_or_create(
         existing = Source.objects.filter(url=url).first()
     if existing is None:
         existing = Source(url=url, **values)
-        _save(existing, actor, looked_up=True, cache=cache)
+        record_save(
+            existing, actor=actor, looked_up=True, cache=cache, checked=form_values
+        )
         note_change(changes, "source", existing, created=True)
     elif not live and _is_public(existing, cache):
         note_change(changes, "source", existing)
     else:
-        changed = _update(existing, values, actor, cache)
+        changed = record_update(
+            existing,
+            values,
+            actor=actor,
+            looked_up=True,
+            cache=cache,
+            checked=form_values,
+        )
         note_change(changes, "source", existing, fields=changed)
     if cache is not None:
         cache[key] = existing
@@ -216,6 +275,7 @@ def departure_record(
     actor: AbstractBaseUser | None = None,
     cache: dict | None = None,
     changes: list[Change] | None = None,
+    checked: bool = False,
 ) -> Departure:
     """Record a departure, creating or reusing everything it refers to.
 
@@ -232,7 +292,15 @@ def departure_record(
     happened to each record, for the import's preview. With an import's
     cache (`people.bulk.ImportCache`) the import's own transaction and row
     savepoints (`ImportCache.mark`) apply instead of one of its own.
+
+    `checked`: the arguments are what DepartureInputForm and SourceForms
+    accepted (the import's rows); the model fields that take them as they
+    are (`FORM_CHECKED`) are not checked a second time.
     """
+    form_values = {}
+    if checked:
+        inputs = dict(locals())  # the arguments, before anything below
+        form_values = {model: _checked(model, inputs) for model in (Departure, Role)}
     # An import's rows are undone one by one by its own savepoints.
     atomic = nullcontext() if batch_of(cache) is not None else transaction.atomic()
     with atomic:
@@ -273,6 +341,7 @@ def departure_record(
                 actor=actor,
                 cache=cache,
                 changes=changes,
+                checked=form_values.get(Role),
             )
         except ValidationError as error:
             raise ValidationError(
@@ -320,7 +389,13 @@ def departure_record(
             )
             if departure.reason in Departure.ALWAYS_INVOLUNTARY:
                 departure.is_involuntary = True
-            _save(departure, actor, looked_up=True, cache=cache)
+            record_save(
+                departure,
+                actor=actor,
+                looked_up=True,
+                cache=cache,
+                checked=form_values.get(Departure),
+            )
             if hasattr(cache, "remember"):
                 cache.remember(recorded, departure.announced_on, departure)
             else:
@@ -382,6 +457,7 @@ def departure_record(
                     live=live,
                     cache=cache,
                     changes=changes,
+                    checked=checked,
                 )
             except ValidationError as error:
                 raise ValidationError(

@@ -23,9 +23,13 @@ leaves the cache, the batch and the records in memory as they were before it
 
 from __future__ import annotations
 
+import datetime
+import functools
+import operator
 from collections import defaultdict
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, connections, models, transaction
 from django.db.models.expressions import DatabaseDefault, Value
 from django.utils import timezone
@@ -157,10 +161,15 @@ class WriteBatch:
         for model, objs in by_model.items():
             for obj in objs:
                 obj._prepare_related_fields_for_save(operation_name="bulk_create")
-            fields = [f for f in model._meta.concrete_fields if not f.generated]
+            plain, special = _columns(model)
+            fields = [*plain, *special]
+            read = operator.attrgetter(*(f.attname for f in plain))
             rows = _prepared(
                 fields,
-                [[_value(f, f.pre_save(o, True)) for f in fields] for o in objs],
+                [
+                    [*read(o), *(_value(f, f.pre_save(o, True)) for f in special)]
+                    for o in objs
+                ],
             )
             _execute_insert(model, fields, rows)
             for obj in objs:
@@ -215,6 +224,36 @@ _HISTORY_FIELDS = {
 }
 
 
+@functools.cache
+def _columns(model: type[models.Model]) -> tuple[list, list]:
+    """The columns of `model` an INSERT writes: those whose value is the
+    attribute as it is (what `Field.pre_save` returns), and those a save
+    works out (`auto_now`, a database default, a field's own `pre_save`)."""
+    plain, special = [], []
+    for f in model._meta.concrete_fields:
+        if f.generated:
+            continue
+        own_pre_save = type(f).pre_save is not models.Field.pre_save
+        dated = isinstance(f, models.DateField | models.TimeField)
+        if dated and not (f.auto_now or f.auto_now_add):
+            own_pre_save = type(f).pre_save not in _DATE_PRE_SAVES
+        if own_pre_save or f.has_db_default():
+            special.append(f)
+        else:
+            plain.append(f)
+    if len(plain) < 2:  # attrgetter of one name returns the value, not a tuple
+        plain, special = [], plain + special
+    return plain, special
+
+
+# Date fields whose pre_save, without auto_now(_add), is Field.pre_save.
+_DATE_PRE_SAVES = {
+    models.DateField.pre_save,
+    models.DateTimeField.pre_save,
+    models.TimeField.pre_save,
+}
+
+
 def _value(field: models.Field, value):
     """A field's value for the INSERT: one left to its database default
     (`db_default`, which a save compiles to DEFAULT) is that default's value;
@@ -241,25 +280,30 @@ def _write_history(history, objs, attnames, rows, now) -> dict:
     object."""
     ids = _reserve_now(history, len(objs))
     default_user = history.get_default_history_user(objs[0])
-    fields = history._meta.concrete_fields
     index = {attname: i for i, attname in enumerate(attnames)}
+    # A tracked field holds what the record's own column holds; then the
+    # history's own columns, in this order.
+    tracked = [f for f in history._meta.concrete_fields if f.attname in index]
+    own = ["history_id", "history_date", "history_change_reason", "history_type"]
+    own += ["history_user_id"]
+    by_attname = {f.attname: f for f in history._meta.concrete_fields}
+    fields = [*tracked, *(by_attname[name] for name in own)]
+    if len(fields) != len(by_attname):
+        raise TypeError(f"{history} has columns the batch does not write.")
+    positions = [index[f.attname] for f in tracked]
     db = connections[connection.alias]
     date = history._meta.get_field("history_date").get_db_prep_save(now, db)
     values = []
     for obj, row, pk in zip(objs, rows, ids, strict=True):
         user = getattr(obj, "_history_user", None) or default_user
-        extra = {
-            "history_id": pk,
-            "history_date": date,
-            "history_change_reason": getattr(obj, "_change_reason", None),
-            "history_type": "+",
-            "history_user_id": user.pk if user is not None else None,
-        }
-        # A tracked field holds what the record's own column holds.
         values.append(
             [
-                row[index[f.attname]] if f.attname in index else extra[f.attname]
-                for f in fields
+                *map(row.__getitem__, positions),
+                pk,
+                date,
+                getattr(obj, "_change_reason", None),
+                "+",
+                user.pk if user is not None else None,
             ]
         )
     _execute_insert(history, fields, values)
@@ -288,16 +332,37 @@ _AS_IS = {
 }
 
 
+_DATE, _UTC = object(), object()
+
+
 def _prepared(fields, values) -> list[list]:
-    """`values` (rows of Python values of `fields`) as the database takes them."""
+    """`values` (rows of Python values of `fields`) as the database takes them.
+
+    Dates, and datetimes in UTC (what `timezone.now()` gives: `created_at`,
+    `updated_at`), are converted here as Django's backends do (`str` of the
+    date, of the naive UTC datetime, on SQLite; the value on PostgreSQL),
+    without the settings lookups a field's `get_db_prep_save` makes per
+    value; anything else goes through it."""
     db = connections[connection.alias]  # the connection itself, not its proxy
     as_is = [_AS_IS.get(f.get_internal_type()) for f in fields]
+    utc = datetime.UTC
+    for i, f in enumerate(fields):
+        if type(f) is models.DateField:
+            as_is[i] = _DATE
+        elif type(f) is models.DateTimeField and settings.USE_TZ:
+            in_utc = db.vendor == "postgresql" or db.timezone is utc
+            as_is[i] = _UTC if in_utc else None
+    sqlite = db.vendor == "sqlite"
     rows = []
     for row in values:
         prepared = []
         for f, kind, v in zip(fields, as_is, row, strict=True):
             if v is None or (kind is not None and type(v) is kind):
                 prepared.append(v)
+            elif kind is _DATE and type(v) is datetime.date:
+                prepared.append(str(v) if sqlite else v)
+            elif kind is _UTC and type(v) is datetime.datetime and v.tzinfo is utc:
+                prepared.append(str(v.replace(tzinfo=None)) if sqlite else v)
             else:
                 prepared.append(f.get_db_prep_save(v, db))
         rows.append(prepared)

@@ -9,6 +9,7 @@ in, in bulk, instead of one save each.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -91,6 +92,7 @@ def record_save(
     actor: AbstractBaseUser | None = None,
     looked_up: bool = False,
     cache: dict | None = None,
+    checked: dict | None = None,
 ) -> None:
     """Validate and save `obj`, recording `actor` as the author in its history.
 
@@ -104,6 +106,11 @@ def record_save(
     related object (from that lookup, in this transaction) is not read back
     to check that it exists.
 
+    `checked`: values an input form's field has already accepted, by model
+    field, where that form field's rule includes the model field's own (see
+    `departures.inputs.FORM_CHECKED`); a field that still holds that very
+    value is not cleaned again.
+
     With an import's `cache`, a new record (or one still pending) goes to its
     batch, written at the next flush; a stored one is saved at once, after the
     batch is flushed, so that its history and its foreign keys see every
@@ -115,11 +122,17 @@ def record_save(
     if looked_up:
         exclude = [
             f.name
-            for f in obj._meta.concrete_fields
-            if f.is_relation
-            and f.is_cached(obj)
+            for f in _relations(type(obj))
+            if f.is_cached(obj)
             and getattr(obj, f.name) is not None
             and getattr(obj, f.name).pk is not None
+        ]
+    if checked:
+        exclude = exclude or []
+        exclude += [
+            name
+            for name, value in checked.items()
+            if type(current := getattr(obj, name)) is type(value) and current == value
         ]
     obj.full_clean(
         exclude=exclude,
@@ -136,6 +149,11 @@ def record_save(
     obj.save()
 
 
+@functools.cache
+def _relations(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if f.is_relation]
+
+
 def record_update(
     obj: models.Model,
     values: dict,
@@ -143,6 +161,7 @@ def record_update(
     actor: AbstractBaseUser | None = None,
     looked_up: bool = False,
     cache: dict | None = None,
+    checked: dict | None = None,
 ) -> dict:
     """Set `values` on `obj` and save it only if something changed; an invalid
     change leaves `obj` as it was.
@@ -158,7 +177,9 @@ def record_update(
         for key, (_old, new) in changed.items():
             setattr(obj, key, new)
         try:
-            record_save(obj, actor=actor, looked_up=looked_up, cache=cache)
+            record_save(
+                obj, actor=actor, looked_up=looked_up, cache=cache, checked=checked
+            )
         except ValidationError:
             for key, before in old.items():
                 setattr(obj, key, before)
@@ -315,6 +336,7 @@ def role_get_or_create(
     actor: AbstractBaseUser | None = None,
     cache: dict | None = None,
     changes: list[Change] | None = None,
+    checked: dict | None = None,
 ) -> Role:
     """Reuse the person's role with this title at this organization, or create it.
 
@@ -329,7 +351,7 @@ def role_get_or_create(
     batch = batch_of(cache)
     if role is None:
         role = Role(person=person, organization=organization, title=title, **values)
-        record_save(role, actor=actor, looked_up=True, cache=cache)
+        record_save(role, actor=actor, looked_up=True, cache=cache, checked=checked)
         note_change(changes, "role", role, created=True)
         roles = roles_at(person=person, organization=organization, cache=cache)
         if roles is not None:
@@ -341,11 +363,13 @@ def role_get_or_create(
             note_change(changes, "role", role)
         else:
             changed = record_update(
-                role, values, actor=actor, looked_up=True, cache=cache
+                role, values, actor=actor, looked_up=True, cache=cache, checked=checked
             )
             note_change(changes, "role", role, fields=changed)
     else:
-        changed = record_update(role, values, actor=actor, looked_up=True, cache=cache)
+        changed = record_update(
+            role, values, actor=actor, looked_up=True, cache=cache, checked=checked
+        )
         note_change(changes, "role", role, fields=changed)
     if cache is not None:
         cache[(Role, person.pk, organization.pk, title.casefold())] = role

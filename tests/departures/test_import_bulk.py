@@ -1,8 +1,14 @@
 """An import writes its new records in bulk (people/bulk.py); what a reader of
 the history, the preview or the site sees is as if each row had been saved."""
 
+import datetime
+
+from django.db import connection
+from django.utils import timezone
+
 from departures.importing import import_departures
 from departures.models import Citation, Departure, Source, Tag
+from people.bulk import _prepared
 from people.models import Organization, Person, Role
 from tests.factories import DepartureFactory, PersonFactory, UserFactory
 
@@ -161,3 +167,23 @@ def test_a_source_a_row_cites_on_a_published_page_is_not_rewritten_by_a_draft(db
 
     assert report.ok, report.errors
     assert Source.objects.get().title == "As published"
+
+
+def test_the_batch_converts_dates_and_utc_datetimes_as_the_fields_do(db):
+    """`_prepared`'s shortcuts for dates and UTC datetimes give what each
+    field's own get_db_prep_save gives, on this database."""
+    names = ("created_at", "announced_on", "reversed_on", "published_at")
+    fields = [Departure._meta.get_field(name) for name in names]
+    values = [
+        timezone.now(),
+        datetime.date(2024, 5, 1),
+        None,
+        datetime.datetime(2024, 5, 1, 12, 30, 15, 123456, tzinfo=datetime.UTC),
+    ]
+
+    fast = _prepared(fields, [values])[0]
+
+    assert fast == [
+        None if v is None else f.get_db_prep_save(v, connection)
+        for f, v in zip(fields, values, strict=True)
+    ]
