@@ -233,17 +233,31 @@ def cache_locked(cache, model: type[models.Model]) -> set:
     return cache.get((model, "locked"), set()) if cache is not None else set()
 
 
+# Creating a name takes a PostgreSQL advisory lock on one of NAME_LOCKS
+# buckets of names, not one lock per name: a file of 12 000 new names would
+# otherwise overflow the server's lock table (64 per connection by default).
+# Two names in one bucket only queue behind each other.
+# (The first key of these locks, 7241, is this module's alone.)
+NAME_LOCKS = 512
+_LOCK_NAME = "SELECT pg_advisory_xact_lock(7241, hashtext(%s) & 511)"
+_LOCK_NAMES = (
+    "SELECT pg_advisory_xact_lock(7241, bucket) FROM ("
+    "SELECT DISTINCT hashtext(k) & 511 AS bucket "
+    "FROM unnest(%s::text[]) AS k ORDER BY 1) AS buckets"
+)
+
+
 def _lock_names(model: type[models.Model], names) -> None:
-    """`_wait_for_others_creating` for many names at once, in a stable order
-    (so that two imports locking some of the same names cannot deadlock)."""
-    keys = sorted(f"{model._meta.label_lower}:{name}" for name in names)
+    """`_wait_for_others_creating` for many names at once: their buckets, in
+    ascending order (so that two imports locking some of the same buckets
+    cannot deadlock), in one statement."""
+    keys = [_name_key(model, name) for name in names]
     with connection.cursor() as cursor:
-        for start in range(0, len(keys), 1000):
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) "
-                "FROM (SELECT unnest(%s::text[]) AS k ORDER BY 1) AS keys",
-                [keys[start : start + 1000]],
-            )
+        cursor.execute(_LOCK_NAMES, [keys])
+
+
+def _name_key(model: type[models.Model], name: str) -> str:
+    return f"{model._meta.label_lower}:{name.casefold()}"
 
 
 def _wait_for_others_creating(model: type[models.Model], name: str) -> bool:
@@ -252,15 +266,13 @@ def _wait_for_others_creating(model: type[models.Model], name: str) -> bool:
     instead of creating a namesake (names, unlike slugs, are not unique).
     Returns whether it may have waited.
 
-    PostgreSQL: a transaction-level advisory lock on the name. SQLite needs
+    PostgreSQL: a transaction-level advisory lock on the name's bucket
+    (NAME_LOCKS). SQLite needs
     none: its IMMEDIATE transactions already let one writer in at a time."""
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-            [f"{model._meta.label_lower}:{name.casefold()}"],
-        )
+        cursor.execute(_LOCK_NAME, [_name_key(model, name)])
     return True
 
 

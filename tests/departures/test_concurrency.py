@@ -91,3 +91,22 @@ def test_reads_keep_working_during_an_import_on_sqlite():
     assert errors == []
     # Readers saw the data as it was before the import committed, never a lock.
     assert reads and set(reads) <= {5, 300}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's advisory locks"
+)
+def test_a_file_of_thousands_of_new_names_takes_a_bounded_number_of_locks():
+    # One lock per name overflowed the server's lock table (64 per connection
+    # by default) when a file at the upload cap was confirmed.
+    from people.services import NAME_LOCKS, _lock_names
+
+    _lock_names(Person, [f"new person {n}" for n in range(8000)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks "
+            "WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        )
+        held = cursor.fetchone()[0]
+    assert 0 < held <= NAME_LOCKS
