@@ -20,7 +20,7 @@ from django.core.validators import URLValidator
 from django.db import models
 
 from departures.models import Departure, Source
-from departures.services import UNSET, SourceInput
+from departures.services import DEPARTURE_INPUT_FIELDS, UNSET, SourceInput
 from people import dates
 from people.bulk import batch_of
 from people.models import Organization, Person, Role
@@ -115,18 +115,6 @@ def _name_field(datalist: str, **kwargs) -> forms.CharField:
     return forms.CharField(max_length=200, widget=_name_input(datalist), **kwargs)
 
 
-_DEPARTURE_FIELDS = [
-    "reason",
-    "is_involuntary",
-    "stated_reason",
-    "context",
-    "is_disputed",
-    "disputed_note",
-    "destination_title",
-    "status",
-    "reversed_on",
-    "reversal_note",
-]
 _ModelFields = type(
     "_ModelFields",
     (forms.Form,),
@@ -137,7 +125,7 @@ _ModelFields = type(
             formfield_callback=_model_field,
         ),
         **forms.fields_for_model(
-            Departure, fields=_DEPARTURE_FIELDS, formfield_callback=_model_field
+            Departure, fields=DEPARTURE_INPUT_FIELDS, formfield_callback=_model_field
         ),
     },
 )

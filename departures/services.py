@@ -110,6 +110,21 @@ def _may_change_public(actor: AbstractBaseUser | None) -> bool:
     return actor is None or can_publish(actor)
 
 
+# The departure's own fields that DepartureInputForm takes from the model,
+# each under its own name (departures/inputs.py).
+DEPARTURE_INPUT_FIELDS = (
+    "reason",
+    "is_involuntary",
+    "stated_reason",
+    "context",
+    "is_disputed",
+    "disputed_note",
+    "destination_title",
+    "status",
+    "reversed_on",
+    "reversal_note",
+)
+
 # The model fields whose values `departure_record(checked=True)` takes as the
 # input forms accepted them, each with its input: a field of
 # DepartureInputForm, or of SourceForm for a Source. Each of those form
@@ -118,21 +133,7 @@ def _may_change_public(actor: AbstractBaseUser | None) -> bool:
 # tests/departures/test_input_parity.py), so the model does not check again
 # a field that holds the very value the form accepted.
 FORM_CHECKED = {
-    Departure: {
-        name: name
-        for name in (
-            "reason",
-            "is_involuntary",
-            "stated_reason",
-            "context",
-            "is_disputed",
-            "disputed_note",
-            "destination_title",
-            "status",
-            "reversed_on",
-            "reversal_note",
-        )
-    },
+    Departure: {name: name for name in DEPARTURE_INPUT_FIELDS},
     Role: {
         "title": "role_title",
         "seniority": "seniority",
