@@ -618,38 +618,40 @@ class DepartureRevision(models.Model):
         return self.status == self.Status.PENDING
 
 
-class PersonTally(models.Model):
-    """How many published departures a person left in, for /people/.
+class Tally(models.Model):
+    """How many published departures a person or an organization has.
 
-    Counted by database triggers on every write of a departure
+    Counted by database triggers on every write of a departure or a role
     (departures/database.py), on every path; the application only reads it.
     """
+
+    departures = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.pk}: {self.departures}"
+
+
+class PersonTally(Tally):
+    """The published departures a person left in, for /people/."""
 
     person = models.OneToOneField(
         Person, on_delete=models.CASCADE, primary_key=True, related_name="tally"
     )
-    # Not a PositiveIntegerField: the triggers' steps may pass below zero
-    # within one statement on SQLite, where their order is not fixed.
-    departures = models.IntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "person tallies"
 
-    def __str__(self):
-        return f"{self.person_id}: {self.departures}"
 
-
-class OrganizationTally(models.Model):
-    """How many published departures left an organization, for
-    /organizations/; kept as PersonTally is."""
+class OrganizationTally(Tally):
+    """The published departures that left an organization, for
+    /organizations/."""
 
     organization = models.OneToOneField(
         Organization, on_delete=models.CASCADE, primary_key=True, related_name="tally"
     )
-    departures = models.IntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "organization tallies"
-
-    def __str__(self):
-        return f"{self.organization_id}: {self.departures}"
