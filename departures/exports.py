@@ -346,8 +346,7 @@ def cell(value: str) -> str:
     csv.writer reads each character in C through a per-character loop: for
     50 MB of cells that is more than the rest of the export. These tests run
     in C over the whole string. test_csv checks it against csv.writer."""
-    if value[:1] in _FORMULA_STARTS:
-        value = "'" + value
+    value = defuse(value)
     if '"' in value:
         return '"' + value.replace('"', '""') + '"'
     if "," in value or "\n" in value or "\r" in value:

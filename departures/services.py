@@ -111,18 +111,10 @@ def _may_change_public(actor: AbstractBaseUser | None) -> bool:
 
 
 # The departure's own fields that DepartureInputForm takes from the model,
-# each under its own name (departures/inputs.py).
-DEPARTURE_INPUT_FIELDS = (
-    "reason",
-    "is_involuntary",
-    "stated_reason",
-    "context",
-    "is_disputed",
-    "disputed_note",
-    "destination_title",
-    "status",
-    "reversed_on",
-    "reversal_note",
+# each under its own name (departures/inputs.py): its facts but the two it
+# takes as names, the destination and the successor.
+DEPARTURE_INPUT_FIELDS = tuple(
+    name for name in Departure.FACTS if name not in ("destination", "successor")
 )
 
 # The model fields whose values `departure_record(checked=True)` takes as the
