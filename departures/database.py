@@ -26,8 +26,10 @@ is never left stale.
 
 from __future__ import annotations
 
+import json
+
 from django.db import models
-from django.db.models import Func
+from django.db.models import Expression, F, Func
 from django.db.models.expressions import RawSQL
 
 from people.text_search import (
@@ -103,6 +105,51 @@ class Unordered(Func):
         return super().as_sql(
             compiler, connection, template=template or "%(expressions)s"
         )
+
+
+class AmongIds(Expression):
+    """`AmongIds(ids)`: the row's id is one of `ids`, passed as one parameter
+    (a JSON array on SQLite, an array on PostgreSQL) rather than one per id.
+
+    For the ids a search found, which a page's list, chart and facets all
+    filter by: compiling and binding thousands of parameters, in every one of
+    those queries, would cost more than the queries themselves.
+    """
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, ids, field: str = "pk"):
+        super().__init__()
+        self.ids = [int(each) for each in ids]
+        self.column = F(field)
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def _column(self, compiler, connection):
+        return compiler.compile(self.column)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        column, params = self._column(compiler, connection)
+        return (
+            f"{column} IN (SELECT value FROM json_each(%s))",
+            [*params, json.dumps(self.ids)],
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, params = self._column(compiler, connection)
+        return f"{column} = ANY(%s::bigint[])", [*params, self.ids]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = self._column(compiler, connection)
+        if not self.ids:
+            return "1 = 0", []
+        marks = ", ".join(["%s"] * len(self.ids))
+        return f"{column} IN ({marks})", [*params, *self.ids]
 
 
 _COPY = ", ".join(ROLE_FACTS)

@@ -379,15 +379,26 @@ class TagFacet(OpenFacet):
         )
 
 
+CHOICES_INDEX = "dep_pub_choices_idx"
+
+
 def _choice_counts(filterset: DepartureFilterSet) -> dict[str, Counter]:
     """The counts of every fixed-choice facet from one GROUP BY.
 
     The choice facets' columns, with how many of each combination were
     reversed, over the departures that pass every *other* parameter: one read
-    of dep_pub_choices_idx. Each facet's option then counts the combinations
+    of CHOICES_INDEX. Each facet's option then counts the combinations
     that pass the other choice facets' filters — what clicking it returns.
     """
-    plain = [f for f in FACETS if type(f) is ChoiceFacet]
+    # Grouped in the index's column order, so that the database can read the
+    # index in order, already grouped, rather than hash every row.
+    columns = next(
+        index.fields for index in Departure._meta.indexes if index.name == CHOICES_INDEX
+    )
+    plain = sorted(
+        (f for f in FACETS if type(f) is ChoiceFacet),
+        key=lambda f: columns.index(f.column),
+    )
     reversed_ = next(f for f in FACETS if isinstance(f, ReversedFacet))
     without = {f.name for f in (*plain, reversed_)} | DepartureFilterSet.NOT_FILTERS
     base = filterset.filter_queryset(filterset.queryset, without=without).order_by()

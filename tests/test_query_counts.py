@@ -26,7 +26,8 @@ PAGES = {
     # counting ids and then naming the few it shows, the selected among them;
     # unfiltered, a theme's count is its taggings less those of drafts (two)
     "/": 13,
-    "/?organization=org-0&reason=resigned&tag=tag-0&destination=org-1&from=2024": 12,
+    # ... and the ids of the organizations named (one query for both)
+    "/?organization=org-0&reason=resigned&tag=tag-0&destination=org-1&from=2024": 13,
     "/?sort=oldest&reversed=exclude": 12,
     # departure, tags, sources, nearby
     "/departures/{departure}/": 4,

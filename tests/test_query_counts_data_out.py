@@ -15,19 +15,21 @@ URLS = {
     # of exports.CHUNK_SIZE rows (900; these are one chunk), 1 + 2 * chunks in
     # all (tests/data_out/test_csv_scale.py)
     "/departures.csv": 3,
-    "/departures.csv?organization=org-0&tag=tag-0&reason=resigned": 3,
+    # ... and, filtered by organization, the ids of those named
+    "/departures.csv?organization=org-0&tag=tag-0&reason=resigned": 4,
     # the person, then the same
     "/people/busy-person/departures.csv": 4,
     # newest 50, tags, sources
     "/feed/": 3,
-    # ... and the names of the selected organization and tag, for the title
-    "/feed/?organization=org-0&tag=tag-0&sort=oldest": 5,
+    # ... the ids of the organizations named, and the names of the selected
+    # organization and tag, for the title
+    "/feed/?organization=org-0&tag=tag-0&sort=oldest": 6,
     # the person or organization, then newest 50, tags, sources
     "/people/busy-person/feed/": 4,
     "/organizations/org-0/feed/": 4,
-    # count, page, tags, sources
+    # count, page, tags, sources (and the ids of the organizations named)
     "/api/departures": 4,
-    "/api/departures?organization=org-0&page=1": 4,
+    "/api/departures?organization=org-0&page=1": 5,
     # departure, tags, sources
     "/api/departures/{departure}": 3,
     # person, departures, tags, sources
@@ -41,8 +43,8 @@ URLS = {
     "/robots.txt": 0,
     # count, newest 50, tags, sources
     "/embed/": 4,
-    # ... and the organization's name, for the title
-    "/embed/?organization=org-0": 5,
+    # ... the organization's id, and its name, for the title
+    "/embed/?organization=org-0": 6,
 }
 
 
