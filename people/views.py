@@ -92,8 +92,12 @@ class PersonListView(PageParameterMixin, ListView):
             # A range on lower(name), which people_person_name_ci_idx serves;
             # istartswith would compile to UPPER(name) LIKE on PostgreSQL.
             after = chr(ord(letter.lower()) + 1)
-            people = people.annotate(name_lower=Lower("name")).filter(
-                name_lower__gte=letter.lower(), name_lower__lt=after
+            # In that index's order first, so that a page is the next hundred
+            # of the range rather than of every name before it.
+            return (
+                people.annotate(name_lower=Lower("name"))
+                .filter(name_lower__gte=letter.lower(), name_lower__lt=after)
+                .order_by("name_lower", "name", "id")
             )
         return people.order_by("name", "id")
 

@@ -29,6 +29,9 @@ def test_people_index_searches_and_goes_a_to_z(client):
     assert names("letter=A") == ["Ada Lovelace", "Alan Turing"]
     assert names("letter=A&q=turing") == ["Alan Turing"]
     assert client.get("/people/?letter=%C3%84").status_code == 400
+    # A letter's page is in the order of the letter's index: case aside.
+    DepartureFactory(role=RoleFactory(person=PersonFactory(name="aaron lower")))
+    assert names("letter=A") == ["aaron lower", "Ada Lovelace", "Alan Turing"]
 
 
 def test_a_person_page_lists_roles_in_order_with_tenure(client, demo_data):
