@@ -69,6 +69,7 @@ class TimelineView(FilterView):
             facets = build_facets(self.filterset, params)
             return {
                 **context,
+                "form": self.filterset.form,
                 "facets": facets,
                 "chips": build_chips(self.filterset, params, facets),
                 "chart": chart,

@@ -278,3 +278,19 @@ def test_the_chart_table_links_each_count_and_leaves_out_empty_months(client):
     assert '2<span class="visually-hidden"> departures in March 2024</span>' in html
     assert '1<span class="visually-hidden"> departure in January 2024</span>' in html
     assert "February 2024</th>" not in html
+
+
+def test_the_form_shows_what_was_asked(client):
+    """A search, dates and an order stay in the form they were asked in, so a
+    reader can refine them rather than type them again."""
+    DepartureFactory(
+        role=RoleFactory(person=PersonFactory(name="Ada Lovelace")),
+        announced_on=D(2024, 5, 14),
+    )
+    response = client.get("/?q=Lovelace&from=2024-01&to=2024-12&sort=oldest")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="q" id="id_q" value="Lovelace"' in html
+    assert 'name="from" id="id_from" value="2024-01"' in html
+    assert 'name="to" id="id_to" value="2024-12"' in html
+    assert '<option value="oldest" selected>' in html
