@@ -159,13 +159,15 @@ def bar_chart_svg(
     a narrow column keeps its text legible."""
     if not chart.bars:
         return SafeString("")
-    left, right, top, bottom = 36, 8, 22, 42
+    peak = max(bar.count for bar in chart.bars) or 1
+    # Room on the left for the peak's figure, right-aligned 6 units short.
+    left, right, top, bottom = max(36, _units(str(peak)) + 10), 8, 22, 42
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / len(chart.bars)
     bar_w = max(step * 0.72, 1.5)
-    peak = max(bar.count for bar in chart.bars) or 1
     show_values = len(chart.bars) <= 24
 
+    labels = _axis_labels(chart, step)
     parts = []
     for position, bar in enumerate(chart.bars):
         x = left + position * step + (step - bar_w) / 2
@@ -212,14 +214,14 @@ def bar_chart_svg(
             parts.append(
                 format_html("<g><title>{}</title>{}{}</g>", words, rect, value)
             )
-        if _labelled(position, bar, chart):
+        if position in labels:
             parts.append(
                 format_html(
                     '<text x="{}" y="{}" class="axis-label" text-anchor="middle">'
                     "{}</text>",
                     _n(left + position * step + step / 2),
                     top + plot_h + 18,
-                    _axis_text(bar, chart, position),
+                    labels[position],
                 )
             )
     grid = format_html(
@@ -277,10 +279,54 @@ def describe(chart: Chart) -> str:
     return text
 
 
+# An axis label's width, in the drawing's units, per character (the axis
+# font is 13px: site.css), and the least space between two labels.
+AXIS_CHARACTER = 7.5
+AXIS_GAP = 8
+YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100)
+
+
+def _axis_labels(chart: Chart, step: float) -> dict[int, str]:
+    """The text under each labelled bar, by position, for bars `step` units
+    apart: years at a round interval wide enough for their text; months and
+    quarters each January (or Q1) when there are many, else every one. In
+    either case a label that would touch the one before it is left out, so
+    that however narrow the drawing, no two overlap."""
+    if chart.unit == "year":
+        every = next(
+            (n for n in YEAR_STEPS if n * step >= _units("2024") + AXIS_GAP),
+            YEAR_STEPS[-1],
+        )
+        candidates = [
+            position
+            for position, bar in enumerate(chart.bars)
+            if int(bar.short) % every == 0
+        ] or [0]
+    else:
+        candidates = [
+            position
+            for position, bar in enumerate(chart.bars)
+            if _labelled(position, bar, chart)
+        ]
+    labels: dict[int, str] = {}
+    last = None
+    for position in candidates:
+        text = _axis_text(chart.bars[position], chart, position)
+        if last is not None:
+            gap = (position - last) * step
+            if gap < (_units(labels[last]) + _units(text)) / 2 + AXIS_GAP:
+                continue
+        labels[position] = text
+        last = position
+    return labels
+
+
+def _units(text: str) -> float:
+    return len(text) * AXIS_CHARACTER
+
+
 def _labelled(position: int, bar: Bar, chart: Chart) -> bool:
     count = len(chart.bars)
-    if chart.unit == "year":
-        return count <= 16 or position % max(count // 12, 1) == 0
     if count <= 14:
         return True
     # Long ranges: label each January (or Q1) and the first bar.

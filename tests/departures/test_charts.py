@@ -75,3 +75,41 @@ def test_period_counts_groups_by_month_in_the_database():
         (D(2024, 5, 1), "day", 2),
         (D(2024, 7, 1), "month", 1),
     ]
+
+
+def _axis_labels(svg: str) -> list[tuple[float, str]]:
+    import re
+
+    return [
+        (float(x), text)
+        for x, text in re.findall(
+            r'<text x="([\d.]+)" y="[\d.]+" class="axis-label" '
+            r'text-anchor="middle">([^<]*)</text>',
+            svg,
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "first, last",
+    [
+        ((1990, 1), (2026, 1)),
+        ((2014, 1), (2025, 12)),
+        ((2024, 1), (2025, 12)),
+        ((2024, 1), (2025, 2)),
+    ],
+)
+@pytest.mark.parametrize("width", [360, 720])
+def test_axis_labels_never_touch_however_narrow_the_drawing(first, last, width):
+    """Years, quarters and months, on the timeline's and an organization
+    page's drawing: each label clear of the next by its text's width."""
+    chart = bars([(D(*first, 1), "day", 1), (D(*last, 1), "day", 5)])
+    labels = _axis_labels(bar_chart_svg(chart, title="t", width=width))
+    assert len(labels) >= 2
+    for (x1, a), (x2, b) in zip(labels, labels[1:], strict=False):
+        # 13px text: no more than 7.5 units a character (site.css).
+        assert x2 - x1 >= (len(a) + len(b)) * 7.5 / 2, (a, b, x2 - x1)
+    if chart.unit == "year":
+        years = [int(text) for _, text in labels]
+        steps = {b - a for a, b in zip(years, years[1:], strict=False)}
+        assert len(steps) == 1 and steps <= {1, 2, 5, 10}, years
