@@ -407,21 +407,34 @@ def _choice_counts(filterset: DepartureFilterSet) -> dict[str, Counter]:
     )
     selected = {f.name: selected_values(filterset, f.name) for f in (*plain, reversed_)}
     counts = {f.name: Counter() for f in (*plain, reversed_)}
-    for *values, n, r in combinations:
-        values = [_as_value(value) for value in values]
-        passes = [
-            f.accepts(value, selected[f.name])
-            for f, value in zip(plain, values, strict=True)
-        ]
+    tallies = [counts[f.name] for f in plain]
+    reversed_tally = counts[reversed_.name]
+    # Each column holds a few values: what each stands for, and whether it
+    # passes its facet's filter, is worked out once, not once per row.
+    known: list[dict] = [{} for _ in plain]
+    for *raw, n, r in combinations:
+        values, failing = [], []
+        for position, (facet, seen, value) in enumerate(
+            zip(plain, known, raw, strict=True)
+        ):
+            if value not in seen:
+                text = _as_value(value)
+                seen[value] = (text, facet.accepts(text, selected[facet.name]))
+            text, passed = seen[value]
+            values.append(text)
+            if not passed:
+                failing.append(position)
+        if len(failing) > 1:
+            continue
         share = reversed_.share(selected[reversed_.name], n, r)
-        failing = passes.count(False)
-        for facet, value, passed in zip(plain, values, passes, strict=True):
-            # Passes every filter but perhaps this facet's own.
-            if failing == 0 or (failing == 1 and not passed):
-                counts[facet.name][value] += share
-        if failing == 0:
-            for choice, _ in reversed_.choices:
-                counts[reversed_.name][choice] += reversed_.share([choice], n, r)
+        if failing:
+            # Passes every filter but this facet's own.
+            tallies[failing[0]][values[failing[0]]] += share
+            continue
+        for tally, value in zip(tallies, values, strict=True):
+            tally[value] += share
+        for choice, _ in reversed_.choices:
+            reversed_tally[choice] += reversed_.share([choice], n, r)
     return counts
 
 
