@@ -18,7 +18,7 @@ from django.http import QueryDict
 from config import public_cache
 from departures.database import Unordered
 from departures.filters import FOUNDER, REVERSED, DepartureFilterSet
-from departures.models import Departure, Tag
+from departures.models import Departure, OrganizationTally, Tag
 from people.models import Organization, Role
 
 
@@ -271,6 +271,10 @@ class OpenFacet:
     column: str  # a departure column holding an organization's id
     model: type[models.Model] = Organization
     multiple: bool = True
+    # The stored count of published departures per value of `column`, if the
+    # database keeps one (departures/database.py): what this facet counts
+    # when nothing else narrows the departures.
+    tally: type[models.Model] | None = None
 
     def rows(
         self, base, selected: list[str], *, limit: int, narrowed: bool = False
@@ -314,7 +318,16 @@ class OpenFacet:
         )
 
     def biggest(self, base, n: int, *, narrowed: bool) -> dict:
-        """id -> count for (at least) the `n` biggest values in `base`."""
+        """id -> count for (at least) the `n` biggest values in `base`: over
+        all published departures, read from the tally (a few thousand rows)
+        rather than counted from 100 000."""
+        if self.tally is not None and not narrowed:
+            key = self.tally._meta.pk.attname
+            return dict(
+                self.tally.objects.filter(departures__gt=0)
+                .order_by("-departures", key)
+                .values_list(key, "departures")[:n]
+            )
         grouped = self.grouped(base, narrowed=narrowed)
         return dict(grouped.order_by("-n", "value")[:n])
 
@@ -453,7 +466,7 @@ def _choices(model_choices) -> tuple[tuple[str, str], ...]:
 
 
 FACETS = (
-    OpenFacet("organization", "organization_id"),
+    OpenFacet("organization", "organization_id", tally=OrganizationTally),
     ChoiceFacet("reason", "reason", _choices(Departure.Reason.choices)),
     ChoiceFacet("seniority", "seniority", _choices(Role.Seniority.choices)),
     ChoiceFacet("function", "function", _choices(Role.Function.choices)),

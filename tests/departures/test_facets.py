@@ -4,7 +4,10 @@ import pytest
 from django.http import QueryDict
 
 from departures.facets import toggle_href
+from departures.models import Departure
 from tests.factories import DepartureFactory, OrganizationFactory, RoleFactory
+
+REASONS = [value for value, _ in Departure.Reason.choices]
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +149,23 @@ def test_toggle_href_adds_and_removes_a_value_and_resets_the_page():
     assert toggle_href(params, "founder", "true", multiple=False) == (
         "?reason=ousted&q=x&founder=true"
     )
+
+
+def test_unfiltered_organization_counts_from_the_tally_match_a_count(client):
+    """With nothing selected the organization facet reads the stored tally:
+    it must say what counting the published departures says, drafts, a
+    role moved to another organization and a deletion included (every
+    reason selected narrows nothing, but counts by GROUP BY)."""
+    a, b, c = (OrganizationFactory(slug=s, name=s.upper()) for s in "abc")
+    for organization, n in ((a, 3), (b, 2), (c, 1)):
+        for _ in range(n):
+            DepartureFactory(role=RoleFactory(organization=organization))
+    DepartureFactory(role=RoleFactory(organization=c), published_at=None)
+    moved = Departure.objects.filter(role__organization=a).first().role
+    moved.organization = c
+    moved.save()
+    Departure.objects.filter(role__organization=b).first().delete()
+
+    stored = counts(client.get("/"), "organization")
+    counted = counts(client.get("/?reason=" + "&reason=".join(REASONS)), "organization")
+    assert stored == counted == {"a": 2, "b": 1, "c": 2}
