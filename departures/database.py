@@ -18,10 +18,10 @@ Text search goes through the `TextIndex`es of people/text_search.py, one for
 the departure's own text here.
 
 Neither the triggers nor the text indexes are models, so `install()` builds
-them after every `migrate` (departures/apps.py), idempotently; where it had to
-create a trigger it also brings every row's copies, and every tally, up to
-date, so a table rebuilt by a migration on SQLite (which drops its triggers)
-is never left stale.
+them after every `migrate` (departures/apps.py), idempotently, replacing one
+whose definition changed; where it had to create a missing trigger it also
+brings every row's copies, and every tally, up to date, so a table rebuilt by
+a migration on SQLite (which drops its triggers) is never left stale.
 """
 
 from __future__ import annotations
@@ -339,11 +339,16 @@ def install(connection) -> None:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            present = {name for (name,) in cursor.fetchall()}
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            present = dict(cursor.fetchall())
             missing = [name for name in _SQLITE_TRIGGERS if name not in present]
-            for name in missing:
-                cursor.execute(f"CREATE TRIGGER {name} {_SQLITE_TRIGGERS[name]}")
+            for name, body in _SQLITE_TRIGGERS.items():
+                sql = f"CREATE TRIGGER {name} {body}"
+                if present.get(name) == sql:
+                    continue
+                # One of an earlier definition kept its rows right: replaced.
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                cursor.execute(sql)
         else:
             cursor.execute(
                 "SELECT count(*) FROM pg_trigger WHERE tgname IN "

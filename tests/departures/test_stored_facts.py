@@ -89,6 +89,25 @@ def test_bulk_created_departures_carry_their_roles_facts():
         assert stored(departure) == facts(role)
 
 
+def test_install_replaces_a_trigger_whose_definition_changed():
+    role = RoleFactory(seniority="vp")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER departures_departure_stored_insert")
+            cursor.execute(
+                "CREATE TRIGGER departures_departure_stored_insert "
+                "AFTER INSERT ON departures_departure BEGIN SELECT 1; END"
+            )
+        else:
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION departures_departure_stored() "
+                "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"
+            )
+    database.install(connection)
+    departure = DepartureFactory(role=role)
+    assert stored(departure) == facts(role)
+
+
 def test_install_is_idempotent_and_repairs_copies_left_stale_without_triggers():
     departure = DepartureFactory(role=RoleFactory(seniority="vp"))
     with connection.cursor() as cursor:
