@@ -10,18 +10,22 @@ each has from a tally (PersonTally, OrganizationTally):
   departure whenever it is written, and on every departure of a role when
   the role changes. Written once per database below, they hold on every path
   that writes these tables — the services, the admin, a merge's queryset
-  updates, bulk inserts, raw SQL — and the application never writes the
-  copies itself. (A generated column could hold the month, but Django reads
-  one back after every save: a query per save, for a value nobody reads.)
+  updates, bulk inserts, raw SQL. (A generated column could hold the month,
+  but Django reads one back after every save: a query per save, for a value
+  nobody reads.) On SQLite they correct a written row with a second write,
+  so an import's batch (people/bulk.py) writes the copies right in its
+  INSERTs (`stored_copies`, the one Python account of them), and the
+  triggers then find nothing to correct; they still correct any path that
+  writes wrong copies.
 
 Text search goes through the `TextIndex`es of people/text_search.py, one for
 the departure's own text here.
 
 Neither the triggers nor the text indexes are models, so `install()` builds
-them after every `migrate` (departures/apps.py), idempotently; where it had to
-create a trigger it also brings every row's copies, and every tally, up to
-date, so a table rebuilt by a migration on SQLite (which drops its triggers)
-is never left stale.
+them after every `migrate` (departures/apps.py), idempotently, replacing one
+whose definition changed; where it had to create a missing trigger it also
+brings every row's copies, and every tally, up to date, so a table rebuilt by
+a migration on SQLite (which drops its triggers) is never left stale.
 """
 
 from __future__ import annotations
@@ -62,6 +66,15 @@ def matching(text: str) -> RawSQL:
 
 # The role's columns copied onto each of its departures, by the same names.
 ROLE_FACTS = ("person_id", "organization_id", "seniority", "function", "is_founder")
+
+
+def stored_copies(departure) -> None:
+    """Set on `departure` the copies the triggers keep: its role's facts, and
+    the first day of its announcement's month."""
+    role = departure.role
+    for column in ROLE_FACTS:
+        setattr(departure, column, getattr(role, column))
+    departure.announced_month = departure.announced_on.replace(day=1)
 
 
 class DaysBetween(Func):
@@ -162,23 +175,21 @@ _MONTH = {
 _NEW_FACTS = ", ".join(f"NEW.{c}" for c in ROLE_FACTS)
 _SQLITE_MONTH = _MONTH["sqlite"].format("NEW.announced_on")
 
-_SQLITE_TRIGGERS = {
-    # A departure written, or rewritten with copies that differ from its role
-    # or its date (the ORM writes back whatever the instance held).
-    "departures_departure_stored_insert": f"""
-        AFTER INSERT ON departures_departure BEGIN
-            UPDATE departures_departure SET announced_month = {_SQLITE_MONTH}
-            WHERE id = NEW.id;
-            UPDATE departures_departure SET ({_COPY}) = {_FROM_ROLE}
-            WHERE id = NEW.id AND {_ROLE_EXISTS};
-        END""",
-    "departures_departure_stored_update": f"""
-        AFTER UPDATE ON departures_departure BEGIN
+# A departure written with copies that differ from its role or its date (the
+# ORM writes back whatever the instance held; a bulk insert, what it was
+# given) is corrected; one written with the right copies is left alone.
+_SQLITE_STORED = f"""BEGIN
             UPDATE departures_departure SET announced_month = {_SQLITE_MONTH}
             WHERE id = NEW.id AND announced_month IS NOT {_SQLITE_MONTH};
             UPDATE departures_departure SET ({_COPY}) = {_FROM_ROLE}
             WHERE id = NEW.id AND {_ROLE_EXISTS} AND ({_COPY}) IS NOT {_FROM_ROLE};
-        END""",
+        END"""
+
+_SQLITE_TRIGGERS = {
+    "departures_departure_stored_insert": f"""
+        AFTER INSERT ON departures_departure {_SQLITE_STORED}""",
+    "departures_departure_stored_update": f"""
+        AFTER UPDATE ON departures_departure {_SQLITE_STORED}""",
     # A role changed (or inserted after its departures, with deferred keys).
     "people_role_departure_facts_update": f"""
         AFTER UPDATE OF {_COPY} ON people_role
@@ -386,11 +397,16 @@ def install(connection) -> None:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            present = {name for (name,) in cursor.fetchall()}
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            present = dict(cursor.fetchall())
             missing = [name for name in _SQLITE_TRIGGERS if name not in present]
-            for name in missing:
-                cursor.execute(f"CREATE TRIGGER {name} {_SQLITE_TRIGGERS[name]}")
+            for name, body in _SQLITE_TRIGGERS.items():
+                sql = f"CREATE TRIGGER {name} {body}"
+                if present.get(name) == sql:
+                    continue
+                # One of an earlier definition kept its rows right: replaced.
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                cursor.execute(sql)
         else:
             cursor.execute(
                 "SELECT count(*) FROM pg_trigger WHERE tgname IN "

@@ -31,6 +31,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from departures.database import stored_copies
 from departures.inputs import (
     FALSE,
     INPUT_NAMES,
@@ -467,7 +468,9 @@ def import_departures(
         with _collector_paused(), transaction.atomic():
             rows = list(_read(text, report))
             if WriteBatch.supported():
-                cache.batch = WriteBatch(rows=len(rows))
+                # Its departures written with the copies the triggers keep.
+                prepare = {Departure: stored_copies}
+                cache.batch = WriteBatch(rows=len(rows), prepare=prepare)
             _preload(cache, [row for _line, row in rows])
             for line, row in rows:
                 report.rows += 1

@@ -27,6 +27,7 @@ import datetime
 import functools
 import operator
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.apps import apps
 from django.conf import settings
@@ -40,9 +41,12 @@ _MISSING = object()
 class WriteBatch:
     """New records of one import, written in bulk, with their history, on `flush`."""
 
-    def __init__(self, *, rows: int = 200):
+    def __init__(self, *, rows: int = 200, prepare: dict | None = None):
         # PostgreSQL reserves pks a block at a time: one per file of `rows`.
         self.block = max(1, min(rows, 10_000))
+        # By model, what sets a record's columns the database keeps from
+        # other rows, once these are final: just before it is written.
+        self.prepare: dict[type[models.Model], Callable] = prepare or {}
         self.pending: list[models.Model] = []
         self.tags: list[tuple[models.Model, models.Model, str]] = []
         self._pending_ids: set[int] = set()
@@ -159,8 +163,11 @@ class WriteBatch:
         # INITIALLY DEFERRED), so the order of the tables is free.
         histories = {}
         for model, objs in by_model.items():
+            prepare = self.prepare.get(model)
             for obj in objs:
                 obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                if prepare is not None:
+                    prepare(obj)
             plain, special = _columns(model)
             fields = [*plain, *special]
             read = operator.attrgetter(*(f.attname for f in plain))

@@ -5,10 +5,11 @@ every path that writes — not only through the services."""
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from departures import database
 from departures.models import Departure
+from people.bulk import WriteBatch
 from people.models import Person, Role
 from tests.factories import (
     DepartureFactory,
@@ -87,6 +88,84 @@ def test_bulk_created_departures_carry_their_roles_facts():
     )
     for departure in made:
         assert stored(departure) == facts(role)
+
+
+def wrong_copies(role: Role, announced_on: datetime.date) -> Departure:
+    """A departure of `role` holding copies that are none of its role's."""
+    return Departure(
+        role=role,
+        announced_on=announced_on,
+        person=PersonFactory(),
+        organization=OrganizationFactory(),
+        seniority="staff",
+        function="policy",
+        is_founder=not role.is_founder,
+        announced_month=datetime.date(1999, 1, 1),
+    )
+
+
+def write_in_a_batch(departures: list[Departure]) -> None:
+    """Write `departures` as an import's batch does, as they are."""
+    batch = WriteBatch()
+    with transaction.atomic():
+        for departure in departures:
+            batch.add(departure)
+        batch.flush()
+
+
+@pytest.mark.parametrize(
+    "write",
+    [Departure.objects.bulk_create, write_in_a_batch],
+    ids=["bulk_create", "import batch"],
+)
+def test_departures_inserted_in_bulk_with_wrong_copies_are_corrected(write):
+    role = RoleFactory(seniority="vp", function="safety", is_founder=True)
+    made = [wrong_copies(role, datetime.date(2024, 5, n)) for n in (2, 17)]
+    write(made)
+    for departure in made:
+        assert stored(departure) == facts(role)
+        assert Departure.objects.get(pk=departure.pk).announced_month == (
+            datetime.date(2024, 5, 1)
+        )
+
+
+def test_an_import_writes_the_copies_itself_the_triggers_correcting_nothing():
+    from departures.importing import import_departures
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER departures_departure_stored_insert")
+        else:
+            cursor.execute(
+                "DROP TRIGGER departures_departure_stored ON departures_departure"
+            )
+    report = import_departures(
+        "person,organization,role_title,seniority,function,founder,announced\n"
+        "Ada Example,Example Labs,Chief Scientist,vp,research,true,2024-05-17\n"
+    )
+    assert report.ok, report.errors
+    departure = Departure.objects.get()
+    assert stored(departure) == facts(departure.role)
+    assert departure.announced_month == datetime.date(2024, 5, 1)
+
+
+def test_install_replaces_a_trigger_whose_definition_changed():
+    role = RoleFactory(seniority="vp")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER departures_departure_stored_insert")
+            cursor.execute(
+                "CREATE TRIGGER departures_departure_stored_insert "
+                "AFTER INSERT ON departures_departure BEGIN SELECT 1; END"
+            )
+        else:
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION departures_departure_stored() "
+                "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"
+            )
+    database.install(connection)
+    departure = DepartureFactory(role=role)
+    assert stored(departure) == facts(role)
 
 
 def test_install_is_idempotent_and_repairs_copies_left_stale_without_triggers():
