@@ -108,3 +108,15 @@ def test_person_and_organization_feeds_need_a_public_record(client, openai):
     organization = draft_only.role.organization
     assert client.get(f"/organizations/{organization.slug}/feed/").status_code == 404
     assert client.get("/people/nobody/feed/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/feed/", "/people/ilya-sutskever/feed/", "/organizations/openai/feed/"],
+)
+def test_a_feed_is_sent_as_one_chunk(client, openai, url):
+    """The feed generator writes a few bytes at a time; sent (and cached)
+    write by write, a 47 KB feed took 10-20 ms to cross the loopback, its
+    packets waiting on each other's acknowledgements."""
+    response, _ = parse(client, url)
+    assert len(list(response)) == 1
