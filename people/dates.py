@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -120,27 +122,28 @@ def overlap_q(
     """Match partial dates whose period overlaps [start, end] (either may be open).
 
     Written as plain comparisons on the stored first day so that an index on
-    `field` serves it.
+    `field` serves it: one range, from the first day of `start`'s year, with
+    what each precision needs checked on the rows it finds (a range per
+    precision would have the database read the index three times and merge
+    the rows). A start on the first of January needs no more than the range.
     """
     q = Q()
     if end is not None:
         q &= Q(**{f"{field}__lte": end})
     if start is not None:
-        q &= (
-            Q(**{precision_field: Precision.DAY, f"{field}__gte": start})
-            | Q(
-                **{
-                    precision_field: Precision.MONTH,
-                    f"{field}__gte": truncate(start, Precision.MONTH),
-                }
+        floors = {
+            precision: truncate(start, precision)
+            for precision in (Precision.DAY, Precision.MONTH, Precision.YEAR)
+        }
+        q &= Q(**{f"{field}__gte": floors[Precision.YEAR]})
+        if len(set(floors.values())) > 1:
+            q &= functools.reduce(
+                operator.or_,
+                (
+                    Q(**{precision_field: precision, f"{field}__gte": floor})
+                    for precision, floor in floors.items()
+                ),
             )
-            | Q(
-                **{
-                    precision_field: Precision.YEAR,
-                    f"{field}__gte": truncate(start, Precision.YEAR),
-                }
-            )
-        )
     return q
 
 
