@@ -31,8 +31,14 @@ class TimelineView(FilterView):
         }
 
     def paginate_queryset(self, queryset, page_size):
-        """The page the filter form validated; past the last, a form error."""
-        paginator = self.get_paginator(queryset.with_related(), page_size)
+        """The page the filter form validated; past the last, a form error.
+
+        The page's ids first, then its rows with everything they show: so
+        the database joins the people, organizations and destinations of
+        the page's 50 rows, not of every row before them (every match of a
+        search, every row of the pages before a later one), which it would
+        join before sorting."""
+        paginator = self.get_paginator(queryset, page_size)
         number = self.filterset.form.cleaned_data.get("page") or 1
         if number > 1 and number > paginator.num_pages:
             pages = paginator.num_pages
@@ -43,6 +49,13 @@ class TimelineView(FilterView):
             )
             raise PageOutOfRange
         page = paginator.page(number)
+        # By id alone, in the page's order: the filters chose the ids.
+        ids = list(page.object_list.values_list("pk", flat=True))
+        page.object_list = (
+            Departure.objects.filter(pk__in=ids)
+            .order_by(*queryset.query.order_by)
+            .with_related()
+        )
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
