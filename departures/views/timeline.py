@@ -49,10 +49,12 @@ class TimelineView(FilterView):
             )
             raise PageOutOfRange
         page = paginator.page(number)
-        # By id alone, in the page's order: the filters chose the ids.
+        # By id, in the page's order: the filters chose the ids (published
+        # still, so that one unpublished in between never shows).
         ids = list(page.object_list.values_list("pk", flat=True))
         page.object_list = (
-            Departure.objects.filter(pk__in=ids)
+            Departure.objects.published()
+            .filter(pk__in=ids)
             .order_by(*queryset.query.order_by)
             .with_related()
         )
