@@ -14,6 +14,7 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connections
@@ -163,6 +164,27 @@ def _by_departure(connection, sql: str, ids: list[int]) -> dict[int, list[str]]:
     return grouped
 
 
+@contextmanager
+def _planned_for_every_row(connection):
+    """On PostgreSQL, the export's cursor planned for reading all its rows.
+
+    PostgreSQL plans a cursor for its first tenth (`cursor_tuple_fraction`);
+    Django's server-side cursor (`WITH HOLD`, in autocommit) runs its whole
+    query when it is declared, so the export waited on a plan made for a
+    first page: 4.3-4.7 -> 3.3-3.5 s for 100 000 rows. The setting is the
+    session's, for the declaration only, and put back at once."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET cursor_tuple_fraction = 1")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET cursor_tuple_fraction")
+
+
 def export_rows(queryset: QuerySet) -> Iterator[Chunk]:
     """The departures of `queryset` with everything a row shows, a chunk at a
     time: one query for the rows, then two per chunk (its tags, its sources).
@@ -179,11 +201,14 @@ def export_rows(queryset: QuerySet) -> Iterator[Chunk]:
     text and a boolean as 0/1, which is what SQLite returns without them."""
     connection = connections[queryset.db]
     compiler = queryset.values_list(*_ROW_FIELDS).query.get_compiler(queryset.db)
-    chunks = compiler.execute_sql(
-        MULTI,
-        chunked_fetch=not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"),
-        chunk_size=CHUNK_SIZE,
-    )
+    with _planned_for_every_row(connection):
+        chunks = compiler.execute_sql(
+            MULTI,
+            chunked_fetch=not connection.settings_dict.get(
+                "DISABLE_SERVER_SIDE_CURSORS"
+            ),
+            chunk_size=CHUNK_SIZE,
+        )
     for rows in chunks:
         ids = [row[0] for row in rows]
         yield Chunk(
