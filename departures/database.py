@@ -36,6 +36,7 @@ from django.db import models
 from django.db.models import Expression, F, Func
 from django.db.models.expressions import RawSQL
 
+from people.dates import Precision, truncate
 from people.text_search import (
     ORGANIZATION_NAME,
     PERSON_NAME,
@@ -74,7 +75,7 @@ def stored_copies(departure) -> None:
     role = departure.role
     for column in ROLE_FACTS:
         setattr(departure, column, getattr(role, column))
-    departure.announced_month = departure.announced_on.replace(day=1)
+    departure.announced_month = truncate(departure.announced_on, Precision.MONTH)
 
 
 class DaysBetween(Func):
