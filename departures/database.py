@@ -156,7 +156,10 @@ class AmongIds(Expression):
 
     def as_postgresql(self, compiler, connection, **extra_context):
         column, params = self._column(compiler, connection)
-        return f"{column} = ANY(%s::bigint[])", [*params, self.ids]
+        # As the array's text, which the server parses: psycopg's own
+        # dumping of a list checks each element in Python, 2 ms per thousand.
+        array = "{" + ",".join(map(str, self.ids)) + "}"
+        return f"{column} = ANY(%s::bigint[])", [*params, array]
 
     def as_sql(self, compiler, connection, **extra_context):
         column, params = self._column(compiler, connection)
