@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, F
@@ -65,6 +66,16 @@ def period_counts(
         .order_by("month")
     )
     return [(_as_date(month), precision, n) for month, precision, n in rows]
+
+
+def month_rows(counts: Mapping) -> list[tuple[datetime.date, str, int]]:
+    """`period_counts`' rows from counts already taken: (month, precision)
+    -> count."""
+    return sorted(
+        (_as_date(month), precision, n)
+        for (month, precision), n in counts.items()
+        if month is not None
+    )
 
 
 def bars(rows: list[tuple[datetime.date, str, int]], *, unit: str = "") -> Chart:

@@ -1,22 +1,26 @@
 """Disjunctive facet counts for the filter contract.
 
 Each facet's options are counted over the departures that match every *other*
-parameter, so an option's count is what clicking it returns. Every count is
-one GROUP BY in the database; nothing here loads departures into Python.
+parameter, so an option's count is what clicking it returns. Each count is a
+GROUP BY in the database, but where a search has made the departures few:
+then one read of their columns (`Tally`) gives every count of the whole
+selection.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
+from weakref import WeakKeyDictionary
 
 from django.db import models
 from django.db.models import Count, F, Q
 from django.http import QueryDict
 
 from config import public_cache
-from departures.database import Unordered
+from departures.charts import month_rows
+from departures.database import AmongIds, Unordered
 from departures.filters import FOUNDER, REVERSED, DepartureFilterSet
 from departures.models import Departure, OrganizationTally, Tag
 from people.models import Organization, Role
@@ -130,6 +134,9 @@ def build_facets(
                     selected,
                     limit=limit,
                     narrowed=bool(active - {name}),
+                    # A facet the reader has not narrowed counts the whole
+                    # selection: from its tally, when a search made it few.
+                    tally=None if name in active else Tally.of(filterset),
                 ),
             )
         else:
@@ -277,11 +284,28 @@ class OpenFacet:
     tally: type[models.Model] | None = None
 
     def rows(
-        self, base, selected: list[str], *, limit: int, narrowed: bool = False
+        self,
+        base,
+        selected: list[str],
+        *,
+        limit: int,
+        narrowed: bool = False,
+        tally: Tally | None = None,
     ) -> list[Row]:
         """`narrowed`: other parameters narrow `base`, so the rows are better
-        found through their index than read in this column's order."""
-        counts = self.biggest(base, limit + len(selected) + 1, narrowed=narrowed)
+        found through their index than read in this column's order. `tally`:
+        the counts of `base` are already read, every value's."""
+        every = tally.counts(self) if tally is not None else None
+        n = limit + len(selected) + 1
+        if every is not None:
+            counts = dict(
+                sorted(
+                    ((pk, count) for pk, count in every.items() if pk is not None),
+                    key=lambda item: (-item[1], item[0]),
+                )[:n]
+            )
+        else:
+            counts = self.biggest(base, n, narrowed=narrowed)
         counts.pop(None, None)
         # Labels of the counted (public, since published departures count them)
         # and of the selected, if public: a draft's name never labels a filter.
@@ -300,21 +324,28 @@ class OpenFacet:
             else {}
         )
         uncounted = [pk for pk in labels if pk not in counts]
-        if uncounted:
+        if uncounted and every is not None:
+            counts |= {pk: every[pk] for pk in uncounted if pk in every}
+        elif uncounted:
             counts |= dict(self.grouped(base, ids=uncounted))
+        # The `limit` biggest, ties to the first id (as counted), shown
+        # biggest first, ties by name.
         counted = sorted(
-            (
-                (slug, name, counts[pk])
-                for pk, (slug, name) in labels.items()
-                if counts.get(pk)
-            ),
-            key=lambda row: (-row[2], row[1]),
+            (pk for pk in labels if counts.get(pk)), key=lambda pk: (-counts[pk], pk)
         )
-        found = {row[0] for row in counted}
+        chosen = [pk for pk in counted if labels[pk][0] in selected]
+        biggest = [pk for pk in counted if labels[pk][0] not in selected][:limit]
+        found = {labels[pk][0] for pk in chosen}
         return (
-            [row for row in counted if row[0] in selected]
+            self._shown(chosen, labels, counts)
             + [(slug, _name(labels, slug), 0) for slug in selected if slug not in found]
-            + [row for row in counted if row[0] not in selected][:limit]
+            + self._shown(biggest, labels, counts)
+        )
+
+    @staticmethod
+    def _shown(pks, labels: dict, counts: dict) -> list[Row]:
+        return sorted(
+            ((*labels[pk], counts[pk]) for pk in pks), key=lambda row: (-row[2], row[1])
         )
 
     def biggest(self, base, n: int, *, narrowed: bool) -> dict:
@@ -392,6 +423,90 @@ class TagFacet(OpenFacet):
         )
 
 
+class Tally:
+    """The columns the counts read, of every departure a page selects, read
+    once, when a search has made them few (`searched_few`: at most
+    SEARCH_IDS_MAX).
+
+    The facets the reader has not narrowed, the chart and the page's count
+    all count that same selection: tallying one read of its rows in Python
+    costs less than one GROUP BY over the search's ids for each of them.
+    """
+
+    @classmethod
+    def of(cls, filterset: DepartureFilterSet) -> Tally | None:
+        """The tally of `filterset`'s selection, once per filterset; None
+        unless a search found few departures."""
+        if filterset not in cls._made:
+            cls._made[filterset] = (
+                cls(
+                    filterset.filter_queryset(
+                        filterset.queryset, without=DepartureFilterSet.NOT_FILTERS
+                    )
+                )
+                if filterset.searched_few()
+                else None
+            )
+        return cls._made[filterset]
+
+    _made: WeakKeyDictionary = WeakKeyDictionary()
+
+    MONTH = ("announced_month", "announced_precision")
+
+    def __init__(self, queryset):
+        self.queryset = queryset.order_by()
+
+    @cached_property
+    def _columns(self) -> dict[str, tuple]:
+        names = [
+            "pk",
+            *(f.column for f in FACETS if not isinstance(f, TagFacet)),
+            *self.MONTH,
+        ]
+        rows = list(self.queryset.values_list(*names))
+        columns = zip(*rows, strict=True) if rows else [()] * len(names)
+        return dict(zip(names, columns, strict=True))
+
+    @property
+    def count(self) -> int:
+        return len(self._columns["pk"])
+
+    def counts(self, facet: OpenFacet) -> Counter:
+        """value -> how many of the selection have it, for each value."""
+        if isinstance(facet, TagFacet):
+            # Read from the tag table's own index, by the selection's ids.
+            return Counter(
+                dict(
+                    Departure.tags.through.objects.filter(
+                        AmongIds(self._columns["pk"], "departure_id")
+                    )
+                    .order_by()
+                    .values_list("tag_id")
+                    .annotate(n=Count("*"))
+                )
+            )
+        return Counter(self._columns[facet.column])
+
+    def combinations(self, columns: list[str], counted: str) -> list[tuple]:
+        """(*values of `columns`, how many rows, how many with `counted` set),
+        for each combination of values: the rows of a GROUP BY."""
+        together = Counter(
+            zip(*(self._columns[c] for c in (*columns, counted)), strict=True)
+        )
+        grouped: dict[tuple, list[int]] = {}
+        for (*values, set_), n in together.items():
+            both = grouped.setdefault(tuple(values), [0, 0])
+            both[0] += n
+            if set_ is not None:
+                both[1] += n
+        return [(*values, n, r) for values, (n, r) in grouped.items()]
+
+    def months(self) -> list[tuple]:
+        """What `period_counts` would count of the selection."""
+        month, precision = (self._columns[c] for c in self.MONTH)
+        return month_rows(Counter(zip(month, precision, strict=True)))
+
+
 CHOICES_INDEX = "dep_pub_choices_idx"
 
 
@@ -414,10 +529,17 @@ def _choice_counts(filterset: DepartureFilterSet) -> dict[str, Counter]:
     )
     reversed_ = next(f for f in FACETS if isinstance(f, ReversedFacet))
     without = {f.name for f in (*plain, reversed_)} | DepartureFilterSet.NOT_FILTERS
-    base = filterset.filter_queryset(filterset.queryset, without=without).order_by()
-    combinations = base.values_list(*(f.column for f in plain)).annotate(
-        n=Count("*"), r=Count(reversed_.column)
-    )
+    tally = None if without & filterset.active() else Tally.of(filterset)
+    if tally is not None:
+        # No choice narrowed: their counts are of the whole selection.
+        combinations = tally.combinations([f.column for f in plain], reversed_.column)
+    else:
+        base = filterset.filter_queryset(filterset.queryset, without=without)
+        combinations = (
+            base.order_by()
+            .values_list(*(f.column for f in plain))
+            .annotate(n=Count("*"), r=Count(reversed_.column))
+        )
     selected = {f.name: selected_values(filterset, f.name) for f in (*plain, reversed_)}
     counts = {f.name: Counter() for f in (*plain, reversed_)}
     tallies = [counts[f.name] for f in plain]

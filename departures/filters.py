@@ -192,20 +192,31 @@ class DepartureFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_q(self, queryset, name, value):
-        # A page counts the same search a dozen times (list, chart, facets):
-        # it runs once per filterset, and the counts reuse the ids it found
-        # unless there are more than SEARCH_IDS_MAX.
+        found = self._found(value)
+        if len(found) > SEARCH_IDS_MAX:
+            return queryset.search(value)
+        return queryset.filter(AmongIds(found))
+
+    def _found(self, value: str) -> list[int]:
+        """The ids the search for `value` matches, drafts among them (the
+        queryset they narrow says what is public), up to one more than
+        SEARCH_IDS_MAX.
+
+        A page counts the same search a dozen times (list, chart, facets):
+        it runs once per filterset, and the counts reuse the ids it found."""
         if getattr(self, "_searched", (None,))[0] != value:
             found = list(
-                queryset.model.objects.search(value).values_list("pk", flat=True)[
+                Departure.objects.search(value).values_list("pk", flat=True)[
                     : SEARCH_IDS_MAX + 1
                 ]
             )
             self._searched = (value, found)
-        found = self._searched[1]
-        if len(found) > SEARCH_IDS_MAX:
-            return queryset.search(value)
-        return queryset.filter(AmongIds(found))
+        return self._searched[1]
+
+    def searched_few(self) -> bool:
+        """Whether a search narrows the departures to SEARCH_IDS_MAX or fewer."""
+        value = self.is_valid() and self.form.cleaned_data.get("q")
+        return bool(value) and len(self._found(value)) <= SEARCH_IDS_MAX
 
     # The parameters naming organizations by slug.
     ORGANIZATION_FILTERS = ("organization", "destination")

@@ -3,7 +3,13 @@ from dataclasses import replace
 from django_filters.views import FilterView
 
 from departures.charts import bar_chart_svg, bars, describe, period_counts
-from departures.facets import build_chips, build_facets, cached_counts, replace_href
+from departures.facets import (
+    Tally,
+    build_chips,
+    build_facets,
+    cached_counts,
+    replace_href,
+)
 from departures.filters import SORTS, DepartureFilterSet
 from departures.models import Departure
 
@@ -39,6 +45,10 @@ class TimelineView(FilterView):
         search, every row of the pages before a later one), which it would
         join before sorting."""
         paginator = self.get_paginator(queryset, page_size)
+        tally = Tally.of(self.filterset)
+        if tally is not None:
+            # Counted already, with the facets.
+            paginator.count = tally.count
         number = self.filterset.form.cleaned_data.get("page") or 1
         if number > 1 and number > paginator.num_pages:
             pages = paginator.num_pages
@@ -67,11 +77,16 @@ class TimelineView(FilterView):
                 context = super().get_context_data(**kwargs)
             except PageOutOfRange:
                 return self.get_context_data(**kwargs)
+            tally = Tally.of(self.filterset)
             months = cached_counts(
                 self.filterset,
                 "months",
-                lambda: period_counts(
-                    self.object_list, narrowed=bool(self.filterset.active())
+                lambda: (
+                    tally.months()
+                    if tally is not None
+                    else period_counts(
+                        self.object_list, narrowed=bool(self.filterset.active())
+                    )
                 ),
             )
             chart = bars(months)

@@ -92,4 +92,5 @@ def test_every_timeline_query_over_departures_reads_an_index(client, rows, path)
         lines = plan(sql, None)
         assert table_scans(lines) == [], f"{sql}\n" + "\n".join(lines)
         checked += 1
-    assert checked >= 8
+    # Not vacuous: the list, its count, the chart and the facets.
+    assert checked >= 5

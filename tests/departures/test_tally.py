@@ -1,0 +1,90 @@
+"""A search's tally (departures/facets.py `Tally`): the counts, the chart
+and the page count a search page tallies in Python from one read of its
+rows are what the database's GROUP BYs count."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from departures.filters import DepartureFilterSet
+from departures.models import Departure, Tag
+from people.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def record():
+    """400 synthetic departures, a tenth of them drafts again."""
+    call_command("generate_synthetic", departures=400, seed=3, verbosity=0)
+    ids = list(Departure.objects.order_by("pk").values_list("pk", flat=True))
+    Departure.objects.filter(pk__in=ids[::10]).update(published_at=None)
+    largest = (
+        Organization.objects.order_by("-tally__departures", "pk").values_list(
+            "slug", flat=True
+        )
+    )[0]
+    tag = Tag.objects.order_by("pk").values_list("slug", flat=True)[0]
+    return {"largest": largest, "tag": tag}
+
+
+def seen(client, query: str):
+    """Everything a page shows that is counted."""
+    response = client.get(f"/?{query}")
+    assert response.status_code == 200, query
+    context = response.context
+    return {
+        "count": context["paginator"].count,
+        "rows": [departure.pk for departure in context["object_list"]],
+        "facets": [
+            (facet.name, [(o.value, o.label, o.count, o.selected) for o in facet.options])
+            for facet in context["facets"]
+        ],
+        "chart": (context["chart"].unit, context["chart"].year_only),
+        "bars": [(bar.start, bar.end, bar.count) for bar in context["chart"].bars],
+    }
+
+
+QUERIES = [
+    "q=a",
+    "q=governance",
+    "q=a&reason=resigned&reason=ousted",
+    "q=a&organization={largest}",
+    "q=a&tag={tag}",
+    "q=a&reversed=only",
+    "q=a&reversed=exclude&founder=true",
+    "q=a&from=2015&to=2020-06",
+    "q=a&seniority=c_suite&function=engineering&status=confirmed",
+    "q=a&sort=oldest&page=2",
+    "q=nothing-matches-this",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_tallied_search_page_counts_what_the_database_counts(
+    client, record, monkeypatch, query
+):
+    query = query.format(**record)
+    tallied = seen(client, query)
+    with monkeypatch.context() as patched:
+        patched.setattr(DepartureFilterSet, "searched_few", lambda self: False)
+        counted = seen(client, query)
+    for (name, options), (_, expected) in zip(
+        tallied.pop("facets"), counted.pop("facets"), strict=True
+    ):
+        assert options == expected, name
+    assert tallied == counted
+
+
+def test_the_tally_reads_the_rows_once_for_every_unselected_facet(
+    client, record, monkeypatch
+):
+    """One read of the search's rows and one of their themes, in place of the
+    count, the chart, the choices' GROUP BY and one for each open facet."""
+    with CaptureQueriesContext(connection) as tallied:
+        client.get("/?q=a")
+    monkeypatch.setattr(DepartureFilterSet, "searched_few", lambda self: False)
+    with CaptureQueriesContext(connection) as counted:
+        client.get("/?q=a")
+    assert len(tallied) == len(counted) - 4
