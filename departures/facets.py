@@ -3,7 +3,7 @@
 Each facet's options are counted over the departures that match every *other*
 parameter, so an option's count is what clicking it returns. Each count is a
 GROUP BY in the database, but where a search has made the departures few:
-then one read of their columns (`Tally`) gives every count of the whole
+then one read of their columns (`SearchRows`) gives every count of the whole
 selection.
 """
 
@@ -135,8 +135,8 @@ def build_facets(
                     limit=limit,
                     narrowed=bool(active - {name}),
                     # A facet the reader has not narrowed counts the whole
-                    # selection: from its tally, when a search made it few.
-                    tally=None if name in active else Tally.of(filterset),
+                    # selection: from its rows, when a search made them few.
+                    searched=None if name in active else SearchRows.of(filterset),
                 ),
             )
         else:
@@ -290,12 +290,12 @@ class OpenFacet:
         *,
         limit: int,
         narrowed: bool = False,
-        tally: Tally | None = None,
+        searched: SearchRows | None = None,
     ) -> list[Row]:
         """`narrowed`: other parameters narrow `base`, so the rows are better
-        found through their index than read in this column's order. `tally`:
+        found through their index than read in this column's order. `searched`:
         the counts of `base` are already read, every value's."""
-        every = tally.counts(self) if tally is not None else None
+        every = searched.counts(self) if searched is not None else None
         n = limit + len(selected) + 1
         if every is not None:
             counts = dict(
@@ -423,7 +423,7 @@ class TagFacet(OpenFacet):
         )
 
 
-class Tally:
+class SearchRows:
     """The columns the counts read, of every departure a page selects, read
     once, when a search has made them few (`searched_few`: at most
     SEARCH_IDS_MAX).
@@ -434,8 +434,8 @@ class Tally:
     """
 
     @classmethod
-    def of(cls, filterset: DepartureFilterSet) -> Tally | None:
-        """The tally of `filterset`'s selection, once per filterset; None
+    def of(cls, filterset: DepartureFilterSet) -> SearchRows | None:
+        """The rows of `filterset`'s selection, once per filterset; None
         unless a search found few departures."""
         if filterset not in cls._made:
             cls._made[filterset] = (
@@ -529,10 +529,12 @@ def _choice_counts(filterset: DepartureFilterSet) -> dict[str, Counter]:
     )
     reversed_ = next(f for f in FACETS if isinstance(f, ReversedFacet))
     without = {f.name for f in (*plain, reversed_)} | DepartureFilterSet.NOT_FILTERS
-    tally = None if without & filterset.active() else Tally.of(filterset)
-    if tally is not None:
+    searched = None if without & filterset.active() else SearchRows.of(filterset)
+    if searched is not None:
         # No choice narrowed: their counts are of the whole selection.
-        combinations = tally.combinations([f.column for f in plain], reversed_.column)
+        combinations = searched.combinations(
+            [f.column for f in plain], reversed_.column
+        )
     else:
         base = filterset.filter_queryset(filterset.queryset, without=without)
         combinations = (

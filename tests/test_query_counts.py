@@ -31,7 +31,7 @@ PAGES = {
     "/?organization=org-0&reason=resigned&tag=tag-0&destination=org-1&from=2024": 14,
     "/?sort=oldest&reversed=exclude": 13,
     # a search: the ids it finds; its rows' columns and their themes read once
-    # (departures/facets.py Tally), which give the count, the chart and every
+    # (departures/facets.py SearchRows), which give the count, the chart and every
     # facet's counts; the page's ids, its rows, tags, sources; the labels of
     # the three open-ended facets
     "/?q=busy": 10,

@@ -4,7 +4,7 @@ from django_filters.views import FilterView
 
 from departures.charts import bar_chart_svg, bars, describe, period_counts
 from departures.facets import (
-    Tally,
+    SearchRows,
     build_chips,
     build_facets,
     cached_counts,
@@ -45,10 +45,10 @@ class TimelineView(FilterView):
         search, every row of the pages before a later one), which it would
         join before sorting."""
         paginator = self.get_paginator(queryset, page_size)
-        tally = Tally.of(self.filterset)
-        if tally is not None:
+        searched = SearchRows.of(self.filterset)
+        if searched is not None:
             # Counted already, with the facets.
-            paginator.count = tally.count
+            paginator.count = searched.count
         number = self.filterset.form.cleaned_data.get("page") or 1
         if number > 1 and number > paginator.num_pages:
             pages = paginator.num_pages
@@ -77,13 +77,13 @@ class TimelineView(FilterView):
                 context = super().get_context_data(**kwargs)
             except PageOutOfRange:
                 return self.get_context_data(**kwargs)
-            tally = Tally.of(self.filterset)
+            searched = SearchRows.of(self.filterset)
             months = cached_counts(
                 self.filterset,
                 "months",
                 lambda: (
-                    tally.months()
-                    if tally is not None
+                    searched.months()
+                    if searched is not None
                     else period_counts(
                         self.object_list, narrowed=bool(self.filterset.active())
                     )

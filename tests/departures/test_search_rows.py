@@ -1,4 +1,4 @@
-"""A search's tally (departures/facets.py `Tally`): the counts, the chart
+"""A search's rows read once (departures/facets.py `SearchRows`): the counts, the chart
 and the page count a search page tallies in Python from one read of its
 rows are what the database's GROUP BYs count."""
 
@@ -38,7 +38,10 @@ def seen(client, query: str):
         "count": context["paginator"].count,
         "rows": [departure.pk for departure in context["object_list"]],
         "facets": [
-            (facet.name, [(o.value, o.label, o.count, o.selected) for o in facet.options])
+            (
+                facet.name,
+                [(o.value, o.label, o.count, o.selected) for o in facet.options],
+            )
             for facet in context["facets"]
         ],
         "chart": (context["chart"].unit, context["chart"].year_only),
@@ -62,7 +65,7 @@ QUERIES = [
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_a_tallied_search_page_counts_what_the_database_counts(
+def test_a_search_page_read_once_counts_what_the_database_counts(
     client, record, monkeypatch, query
 ):
     query = query.format(**record)
@@ -77,7 +80,7 @@ def test_a_tallied_search_page_counts_what_the_database_counts(
     assert tallied == counted
 
 
-def test_the_tally_reads_the_rows_once_for_every_unselected_facet(
+def test_a_search_reads_its_rows_once_for_every_unselected_facet(
     client, record, monkeypatch
 ):
     """One read of the search's rows and one of their themes, in place of the
