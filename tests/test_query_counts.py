@@ -21,11 +21,11 @@ pytestmark = pytest.mark.django_db
 # Pinned. A change here is a change in how the page reads the database:
 # explain it in the commit.
 PAGES = {
-    # count, the page's ids, its rows, tags, sources, chart; the six choice
-    # facets in one GROUP BY; the three open-ended facets (organization,
-    # theme, destination), each counting ids and then naming the few it
-    # shows, the selected among them; unfiltered, a theme's count is its
-    # taggings less those of drafts (two)
+    # count (unfiltered, the tallies' sum), the page's ids, its rows, tags,
+    # sources, chart; the six choice facets in one GROUP BY; the three
+    # open-ended facets (organization, theme, destination), each counting
+    # ids and then naming the few it shows, the selected among them;
+    # unfiltered, a theme's count is its taggings less those of drafts (two)
     "/": 14,
     # ... and the ids of the organizations named (one query for both)
     "/?organization=org-0&reason=resigned&tag=tag-0&destination=org-1&from=2024": 14,

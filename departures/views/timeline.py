@@ -11,7 +11,7 @@ from departures.facets import (
     replace_href,
 )
 from departures.filters import SORTS, DepartureFilterSet
-from departures.models import Departure
+from departures.models import Departure, OrganizationTally
 
 
 class PageOutOfRange(Exception):
@@ -49,6 +49,8 @@ class TimelineView(FilterView):
         if searched is not None:
             # Counted already, with the facets.
             paginator.count = searched.count
+        elif not self.filterset.active():
+            paginator.count = OrganizationTally.published_departures()
         number = self.filterset.form.cleaned_data.get("page") or 1
         if number > 1 and number > paginator.num_pages:
             pages = paginator.num_pages

@@ -152,7 +152,8 @@ def test_toggle_href_adds_and_removes_a_value_and_resets_the_page():
 
 
 def test_unfiltered_organization_counts_from_the_tally_match_a_count(client):
-    """With nothing selected the organization facet reads the stored tally:
+    """With nothing selected the organization facet, and the page's count,
+    read the stored tally:
     it must say what counting the published departures says, drafts, a
     role moved to another organization and a deletion included (every
     reason selected narrows nothing, but counts by GROUP BY)."""
@@ -166,6 +167,11 @@ def test_unfiltered_organization_counts_from_the_tally_match_a_count(client):
     moved.save()
     Departure.objects.filter(role__organization=b).first().delete()
 
-    stored = counts(client.get("/"), "organization")
-    counted = counts(client.get("/?reason=" + "&reason=".join(REASONS)), "organization")
+    unfiltered = client.get("/")
+    everything = client.get("/?reason=" + "&reason=".join(REASONS))
+    stored = counts(unfiltered, "organization")
+    counted = counts(everything, "organization")
     assert stored == counted == {"a": 2, "b": 1, "c": 2}
+    # The page's count too, their sum.
+    assert unfiltered.context["paginator"].count == 5
+    assert everything.context["paginator"].count == 5
