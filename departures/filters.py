@@ -205,10 +205,12 @@ class DepartureFilterSet(django_filters.FilterSet):
         A page counts the same search a dozen times (list, chart, facets):
         it runs once per filterset, and the counts reuse the ids it found."""
         if getattr(self, "_searched", (None,))[0] != value:
+            # In no order: they are a set, and sorting them would read
+            # every match's date.
             found = list(
-                Departure.objects.search(value).values_list("pk", flat=True)[
-                    : SEARCH_IDS_MAX + 1
-                ]
+                Departure.objects.search(value)
+                .order_by()
+                .values_list("pk", flat=True)[: SEARCH_IDS_MAX + 1]
             )
             self._searched = (value, found)
         return self._searched[1]
