@@ -31,6 +31,7 @@ a migration on SQLite (which drops its triggers) is never left stale.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Expression, F, Func
@@ -121,6 +122,13 @@ class Unordered(Func):
         )
 
 
+def array_text(ids: Iterable[int]) -> str:
+    """PostgreSQL's text for an array of `ids`, `{1,2,3}`, to bind as one
+    parameter cast to `bigint[]`. psycopg's own dumping of a list checks
+    each element with a regular expression in Python: 2 ms a thousand ids."""
+    return "{" + ",".join(str(int(each)) for each in ids) + "}"
+
+
 class AmongIds(Expression):
     """`AmongIds(ids)`: the row's id is one of `ids`, passed as one parameter
     (a JSON array on SQLite, an array on PostgreSQL) rather than one per id.
@@ -156,10 +164,7 @@ class AmongIds(Expression):
 
     def as_postgresql(self, compiler, connection, **extra_context):
         column, params = self._column(compiler, connection)
-        # As the array's text, which the server parses: psycopg's own
-        # dumping of a list checks each element in Python, 2 ms per thousand.
-        array = "{" + ",".join(map(str, self.ids)) + "}"
-        return f"{column} = ANY(%s::bigint[])", [*params, array]
+        return f"{column} = ANY(%s::bigint[])", [*params, array_text(self.ids)]
 
     def as_sql(self, compiler, connection, **extra_context):
         column, params = self._column(compiler, connection)

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.text import slugify
 
+from departures.database import array_text
 from departures.models import Citation, Departure, Source, Tag
 from people.dates import Precision
 
@@ -144,8 +145,8 @@ _SOURCES_SQL = (
 def _by_departure(connection, sql: str, ids: list[int]) -> dict[int, list[str]]:
     if connection.vendor == "postgresql":
         # One array parameter: planning 900 constants took longer than the
-        # lookup.
-        condition, params = "= ANY(%s)", [ids]
+        # lookup. As the array's text (AmongIds, departures/database.py).
+        condition, params = "= ANY(%s::bigint[])", [array_text(ids)]
     else:
         condition, params = f"IN ({', '.join(['%s'] * len(ids))})", ids
     q = connection.ops.quote_name
