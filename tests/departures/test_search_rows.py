@@ -91,3 +91,17 @@ def test_a_search_reads_its_rows_once_for_every_unselected_facet(
     with CaptureQueriesContext(connection) as counted:
         client.get("/?q=a")
     assert len(tallied) == len(counted) - 4
+
+
+def test_a_search_matching_drafts_counts_none_of_them(client, record):
+    """The search's ids include drafts; the rows read for the counts are the
+    published among them only."""
+    draft = Departure.objects.filter(published_at__isnull=True).first()
+    Departure.objects.filter(pk=draft.pk).update(context="Zyxwvut happened.")
+    published = Departure.objects.filter(published_at__isnull=False).first()
+    Departure.objects.filter(pk=published.pk).update(context="Zyxwvut again.")
+    page = seen(client, "q=zyxwvut")
+    assert page["count"] == 1
+    assert page["rows"] == [published.pk]
+    assert sum(count for _, _, count, _ in dict(page["facets"])["reason"]) == 1
+    assert sum(bar[2] for bar in page["bars"]) == 1
