@@ -181,8 +181,14 @@ class Generator:
 
     # Rows ------------------------------------------------------------------
 
-    @transaction.atomic
     def run(self) -> dict[str, int]:
+        """Write the rows in one transaction, then vacuum them."""
+        counts = self._write_all()
+        db.vacuum()
+        return counts
+
+    @transaction.atomic
+    def _write_all(self) -> dict[str, int]:
         plan, rng = self.plan, self.rng
         self.ids = {
             model: db.next_id(model)

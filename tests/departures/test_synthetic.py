@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from departures import synthetic
 from departures.models import Citation, Departure, Source, Tag
@@ -141,3 +141,19 @@ def test_synthetic_data_is_not_generated_twice_into_one_database():
     with pytest.raises(CommandError, match="already holds synthetic data"):
         generate(force=True)
     assert Departure.objects.count() == SIZE
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's visibility map"
+)
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_generated_rows_are_vacuumed():
+    """Committed, then vacuumed: the departures' pages are marked all-visible,
+    so that the facets' index-only scans need not read the table."""
+    call_command("generate_synthetic", departures=300, seed=2, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relallvisible FROM pg_class WHERE relname = %s",
+            [Departure._meta.db_table],
+        )
+        assert cursor.fetchone()[0] > 0
