@@ -237,6 +237,11 @@ class ChoiceFacet:
         filter's own rule (one of the values; none means any)."""
         return not selected or value in selected
 
+    def narrows(self, selected: list[str]) -> bool:
+        """Whether some departure can fail this facet's filter: by
+        `accepts`, only when something is selected."""
+        return bool(selected)
+
     def unvalidated(self, filterset, selected: list[str]) -> list[tuple[str, str]]:
         return list(self.choices)
 
@@ -251,14 +256,14 @@ class ChoiceFacet:
 class ReversedFacet(ChoiceFacet):
     """Include (the default, shown selected when nothing is), exclude or only."""
 
-    def share(self, selected: list[str], rows: int, reversed_rows: int) -> int:
-        """Of `rows` departures, `reversed_rows` of them reversed, how many
-        pass this filter."""
+    def share_of(self, selected: list[str]):
+        """(rows, reversed_rows) -> how many of `rows` departures, of which
+        `reversed_rows` were reversed, pass this filter."""
         choice = selected[0] if selected else "include"
         return {
-            "include": rows,
-            "exclude": rows - reversed_rows,
-            "only": reversed_rows,
+            "include": lambda rows, reversed_rows: rows,
+            "exclude": lambda rows, reversed_rows: rows - reversed_rows,
+            "only": lambda rows, reversed_rows: reversed_rows,
         }[choice]
 
     def is_selected(self, value: str, selected: list[str]) -> bool:
@@ -543,36 +548,56 @@ def _choice_counts(filterset: DepartureFilterSet) -> dict[str, Counter]:
             .annotate(n=Count("*"), r=Count(reversed_.column))
         )
     selected = {f.name: selected_values(filterset, f.name) for f in (*plain, reversed_)}
-    counts = {f.name: Counter() for f in (*plain, reversed_)}
-    tallies = [counts[f.name] for f in plain]
-    reversed_tally = counts[reversed_.name]
-    # Each column holds a few values: what each stands for, and whether it
-    # passes its facet's filter, is worked out once, not once per row.
-    known: list[dict] = [{} for _ in plain]
-    for *raw, n, r in combinations:
-        values, failing = [], []
-        for position, (facet, seen, value) in enumerate(
-            zip(plain, known, raw, strict=True)
-        ):
-            if value not in seen:
-                text = _as_value(value)
-                seen[value] = (text, facet.accepts(text, selected[facet.name]))
-            text, passed = seen[value]
-            values.append(text)
-            if not passed:
-                failing.append(position)
-        if len(failing) > 1:
-            continue
-        share = reversed_.share(selected[reversed_.name], n, r)
-        if failing:
-            # Passes every filter but this facet's own.
-            tallies[failing[0]][values[failing[0]]] += share
-            continue
-        for tally, value in zip(tallies, values, strict=True):
-            tally[value] += share
-        for choice, _ in reversed_.choices:
-            reversed_tally[choice] += reversed_.share([choice], n, r)
+    share = reversed_.share_of(selected[reversed_.name])
+    # Tallied by each column's raw value, which passes its facet's filter or
+    # not: a column holds a few values, each checked once, not once per row.
+    tallies = [Counter() for _ in plain]
+    fails = [_Fails(facet, selected[facet.name]) for facet in plain]
+    checked = [
+        i for i, facet in enumerate(plain) if facet.narrows(selected[facet.name])
+    ]
+    width = len(plain)
+    passing_rows = passing_reversed = 0
+    for row in combinations:
+        failing = None
+        for position in checked:
+            if fails[position][row[position]]:
+                if failing is not None:
+                    break  # fails two facets: counted by none
+                failing = position
+        else:
+            n, r = row[width], row[width + 1]
+            if failing is not None:
+                # Passes every filter but this facet's own.
+                tallies[failing][row[failing]] += share(n, r)
+                continue
+            passing_rows += n
+            passing_reversed += r
+            passed = share(n, r)
+            for tally, value in zip(tallies, row, strict=False):
+                tally[value] += passed
+    counts = {facet.name: Counter() for facet in (*plain, reversed_)}
+    for facet, tally in zip(plain, tallies, strict=True):
+        for value, n in tally.items():
+            counts[facet.name][_as_value(value)] += n
+    for choice, _ in reversed_.choices:
+        counts[reversed_.name][choice] = reversed_.share_of([choice])(
+            passing_rows, passing_reversed
+        )
     return counts
+
+
+class _Fails(dict):
+    """A choice column's raw value -> whether it fails the facet's filter,
+    worked out the first time it is asked for."""
+
+    def __init__(self, facet: ChoiceFacet, selected: list[str]):
+        super().__init__()
+        self.facet, self.selected = facet, selected
+
+    def __missing__(self, value) -> bool:
+        self[value] = fails = not self.facet.accepts(_as_value(value), self.selected)
+        return fails
 
 
 def _name(labels: dict, slug: str) -> str:

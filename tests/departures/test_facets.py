@@ -85,6 +85,7 @@ def _without(response, name: str) -> str:
         "seniority=c_suite&founder=true",
         "tag=board-conflict&status=confirmed",
         "from=2024-05&to=2024-08&reversed=exclude",
+        "reason=resigned&seniority=c_suite&function=research&reversed=exclude",
         "q=safety",
     ],
 )
