@@ -6,9 +6,10 @@ seniority, function, founder flag) and the month of its announcement; and
 the indexes of people and organizations read how many published departures
 each has from a tally (PersonTally, OrganizationTally):
 
-- database triggers compute the month, and copy the role's facts, on a
-  departure whenever it is written, and on every departure of a role when
-  the role changes. Written once per database below, they hold on every path
+- database triggers compute the month and the tenure (from the role's
+  start to the departure), and copy the role's facts, on a departure
+  whenever it is written, and on every departure of a role when the role
+  changes. Written once per database below, they hold on every path
   that writes these tables — the services, the admin, a merge's queryset
   updates, bulk inserts, raw SQL. (A generated column could hold the month,
   but Django reads one back after every save: a query per save, for a value
@@ -25,11 +26,15 @@ Neither the triggers nor the text indexes are models, so `install()` builds
 them after every `migrate` (departures/apps.py), idempotently, replacing one
 whose definition changed; where it had to create a missing trigger it also
 brings every row's copies, and every tally, up to date, so a table rebuilt by
-a migration on SQLite (which drops its triggers) is never left stale.
+a migration on SQLite (which drops its triggers) is never left stale; and so
+it does where a definition changed, since the rows were kept by the old one
+(a new stored column, or a new rule for one, is filled in by the next
+`migrate`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 
@@ -71,12 +76,14 @@ ROLE_FACTS = ("person_id", "organization_id", "seniority", "function", "is_found
 
 
 def stored_copies(departure) -> None:
-    """Set on `departure` the copies the triggers keep: its role's facts, and
-    the first day of its announcement's month."""
+    """Set on `departure` what the triggers keep: its role's facts, the first
+    day of its announcement's month, and its tenure in days."""
     role = departure.role
     for column in ROLE_FACTS:
         setattr(departure, column, getattr(role, column))
     departure.announced_month = truncate(departure.announced_on, Precision.MONTH)
+    left = departure.effective_on or departure.announced_on
+    departure.tenure_days = (left - role.start_on).days if role.start_on else None
 
 
 class DaysBetween(Func):
@@ -184,12 +191,30 @@ _MONTH = {
 _NEW_FACTS = ", ".join(f"NEW.{c}" for c in ROLE_FACTS)
 _SQLITE_MONTH = _MONTH["sqlite"].format("NEW.announced_on")
 
+
+def _tenure(vendor: str, departure: str, start: str) -> str:
+    """The whole days from `start` to the departure's effective, else
+    announced, date (`departure` names its row: NEW, or "" for the row an
+    UPDATE writes); NULL where `start` is. As DaysBetween computes it."""
+    left = f"COALESCE({departure}effective_on, {departure}announced_on)"
+    if vendor == "sqlite":
+        return f"CAST(julianday({left}) - julianday({start}) AS INTEGER)"
+    return f"({left} - {start})"
+
+
+_SQLITE_TENURE = (
+    f"(SELECT {_tenure('sqlite', 'NEW.', 'start_on')} "
+    "FROM people_role WHERE id = NEW.role_id)"
+)
+
 # A departure written with copies that differ from its role or its date (the
 # ORM writes back whatever the instance held; a bulk insert, what it was
 # given) is corrected; one written with the right copies is left alone.
 _SQLITE_STORED = f"""BEGIN
             UPDATE departures_departure SET announced_month = {_SQLITE_MONTH}
             WHERE id = NEW.id AND announced_month IS NOT {_SQLITE_MONTH};
+            UPDATE departures_departure SET tenure_days = {_SQLITE_TENURE}
+            WHERE id = NEW.id AND tenure_days IS NOT {_SQLITE_TENURE};
             UPDATE departures_departure SET ({_COPY}) = {_FROM_ROLE}
             WHERE id = NEW.id AND {_ROLE_EXISTS} AND ({_COPY}) IS NOT {_FROM_ROLE};
         END"""
@@ -201,15 +226,18 @@ _SQLITE_TRIGGERS = {
         AFTER UPDATE ON departures_departure {_SQLITE_STORED}""",
     # A role changed (or inserted after its departures, with deferred keys).
     "people_role_departure_facts_update": f"""
-        AFTER UPDATE OF {_COPY} ON people_role
-        WHEN ({_NEW_FACTS}) IS NOT ({", ".join(f"OLD.{c}" for c in ROLE_FACTS)})
+        AFTER UPDATE OF {_COPY}, start_on ON people_role
+        WHEN ({_NEW_FACTS}, NEW.start_on)
+            IS NOT ({", ".join(f"OLD.{c}" for c in ROLE_FACTS)}, OLD.start_on)
         BEGIN
-            UPDATE departures_departure SET ({_COPY}) = ({_NEW_FACTS})
+            UPDATE departures_departure SET ({_COPY}) = ({_NEW_FACTS}),
+                tenure_days = {_tenure("sqlite", "", "NEW.start_on")}
             WHERE role_id = NEW.id;
         END""",
     "people_role_departure_facts_insert": f"""
         AFTER INSERT ON people_role BEGIN
-            UPDATE departures_departure SET ({_COPY}) = ({_NEW_FACTS})
+            UPDATE departures_departure SET ({_COPY}) = ({_NEW_FACTS}),
+                tenure_days = {_tenure("sqlite", "", "NEW.start_on")}
             WHERE role_id = NEW.id;
         END""",
 }
@@ -329,9 +357,10 @@ DECLARE
     role record;
 BEGIN
     NEW.announced_month := {_MONTH["postgresql"].format("NEW.announced_on")};
-    SELECT {_COPY} INTO role FROM people_role WHERE id = NEW.role_id;
+    SELECT {_COPY}, start_on INTO role FROM people_role WHERE id = NEW.role_id;
     IF FOUND THEN
         {" ".join(f"NEW.{c} := role.{c};" for c in ROLE_FACTS)}
+        NEW.tenure_days := {_tenure("postgresql", "NEW.", "role.start_on")};
     END IF;
     RETURN NEW;
 END $$;
@@ -342,7 +371,8 @@ CREATE OR REPLACE FUNCTION people_role_departure_facts() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE departures_departure SET role_id = role_id
-    WHERE role_id = NEW.id AND ({_COPY}) IS DISTINCT FROM ({_NEW_FACTS});
+    WHERE role_id = NEW.id AND ({_COPY}, tenure_days) IS DISTINCT FROM
+        ({_NEW_FACTS}, {_tenure("postgresql", "", "NEW.start_on")});
     RETURN NULL;
 END $$;
 CREATE OR REPLACE TRIGGER people_role_departure_facts
@@ -389,7 +419,14 @@ def _resync(vendor: str) -> list[str]:
         for column in ROLE_FACTS
     )
     month = _MONTH[vendor].format("announced_on")
-    statements = [f"UPDATE departures_departure SET {facts}, announced_month = {month}"]
+    tenure = (
+        f"(SELECT {_tenure(vendor, 'departures_departure.', 'r.start_on')} "
+        "FROM people_role r WHERE r.id = departures_departure.role_id)"
+    )
+    statements = [
+        f"UPDATE departures_departure SET {facts}, announced_month = {month}, "
+        f"tenure_days = {tenure}"
+    ]
     for table, key in _TALLIES:
         statements += [
             f"DELETE FROM {table}",
@@ -400,30 +437,44 @@ def _resync(vendor: str) -> list[str]:
     return statements
 
 
+# The PostgreSQL definitions' fingerprint, kept as a comment on the function
+# that computes the copies: a different one means the rows were kept by
+# another definition.
+_POSTGRESQL_VERSION = hashlib.sha256(_POSTGRESQL.encode()).hexdigest()[:16]
+_STORED_FUNCTION = "departures_departure_stored()"
+
+
 def install(connection) -> None:
-    """Build the triggers and text indexes where they are missing."""
+    """Build the triggers and text indexes where they are missing or differ
+    from these definitions, and bring every row up to date where they did."""
     if connection.vendor not in ("sqlite", "postgresql"):
         return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
             present = dict(cursor.fetchall())
-            missing = [name for name in _SQLITE_TRIGGERS if name not in present]
+            stale = False
             for name, body in _SQLITE_TRIGGERS.items():
                 sql = f"CREATE TRIGGER {name} {body}"
                 if present.get(name) == sql:
                     continue
-                # One of an earlier definition kept its rows right: replaced.
+                stale = True
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
                 cursor.execute(sql)
         else:
             cursor.execute(
-                "SELECT count(*) FROM pg_trigger WHERE tgname IN "
+                "SELECT count(*), obj_description("
+                f"to_regprocedure('{_STORED_FUNCTION}'), 'pg_proc') FROM pg_trigger "
+                "WHERE tgname IN "
                 "('departures_departure_stored', 'departures_departure_tally_update')"
             )
-            missing = cursor.fetchone()[0] < 2
+            count, version = cursor.fetchone()
+            stale = count < 2 or version != _POSTGRESQL_VERSION
             cursor.execute(_POSTGRESQL)
-        if missing:
+            cursor.execute(
+                f"COMMENT ON FUNCTION {_STORED_FUNCTION} IS '{_POSTGRESQL_VERSION}'"
+            )
+        if stale:
             for statement in _resync(connection.vendor):
                 cursor.execute(statement)
         for index in TEXT_INDEXES:

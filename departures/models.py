@@ -186,6 +186,7 @@ class Departure(models.Model):
         "function",
         "is_founder",
         "announced_month",
+        "tenure_days",
     ]
 
     role = models.ForeignKey(
@@ -327,6 +328,14 @@ class Departure(models.Model):
         help_text="The first day of the announcement's month, computed by the "
         "database: what the chart counts by.",
     )
+    tenure_days = models.IntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Whole days from the role's start to the departure (effective, "
+        "else announced), computed by the database; empty when the role has no "
+        "start date. What an organization's median tenure is read from.",
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="departures")
     sources = models.ManyToManyField(
         Source, through="Citation", related_name="departures"
@@ -418,6 +427,19 @@ class Departure(models.Model):
                 fields=["destination", "published_at"],
                 condition=Q(published_at__isnull=False),
                 name="dep_pub_destination_idx",
+            ),
+            # An organization's page: where its leavers went, and the median
+            # of their tenures, each read from the organization's stretch of
+            # one index.
+            models.Index(
+                fields=["organization", "destination", "published_at"],
+                condition=Q(published_at__isnull=False),
+                name="dep_pub_org_destination_idx",
+            ),
+            models.Index(
+                fields=["organization", "tenure_days", "published_at"],
+                condition=Q(published_at__isnull=False),
+                name="dep_pub_org_tenure_idx",
             ),
             models.Index(
                 fields=["announced_month", "announced_precision", "published_at"],

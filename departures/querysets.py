@@ -10,9 +10,8 @@ from django.db.models import (
     Prefetch,
     Q,
 )
-from django.db.models.functions import Coalesce
 
-from departures.database import DaysBetween, matching
+from departures.database import matching
 from people.dates import overlap_q
 from people.models import Organization, Person
 from people.querysets import NamedQuerySet
@@ -107,17 +106,6 @@ class DepartureQuerySet(models.QuerySet):
         if not text:
             return self
         return self.filter(pk__in=matching(text))
-
-    def with_tenure(self):
-        """Annotate `tenure_days`, from the role's start to the departure
-        (effective, else announced), in whole days; roles with no start date
-        are left out. Native date arithmetic on both databases (on SQLite,
-        Django's duration would call a Python function per row)."""
-        return self.filter(role__start_on__isnull=False).annotate(
-            tenure_days=DaysBetween(
-                Coalesce("effective_on", "announced_on"), "role__start_on"
-            )
-        )
 
     def count_by(self, *fields: str):
         """(*fields, count) rows, biggest first: one GROUP BY in the database."""

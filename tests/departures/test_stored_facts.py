@@ -49,6 +49,30 @@ def test_a_new_departure_carries_its_roles_facts_and_month():
     )
 
 
+def tenure(departure: Departure) -> int | None:
+    return Departure.objects.values_list("tenure_days", flat=True).get(pk=departure.pk)
+
+
+def test_the_tenure_runs_from_the_roles_start_to_the_effective_else_announced_date():
+    role = RoleFactory(start_on=datetime.date(2020, 1, 1), start_precision="day")
+    departure = DepartureFactory(
+        role=role, announced_on=datetime.date(2020, 3, 1), effective_on=None
+    )
+    assert tenure(departure) == 60
+    Departure.objects.filter(pk=departure.pk).update(
+        effective_on=datetime.date(2020, 1, 31), effective_precision="day"
+    )
+    assert tenure(departure) == 30
+    # The role's start moved, by save() and by a queryset update; then gone.
+    role.start_on = datetime.date(2020, 1, 21)
+    role.save()
+    assert tenure(departure) == 10
+    Role.objects.filter(pk=role.pk).update(start_on=datetime.date(2019, 12, 31))
+    assert tenure(departure) == 31
+    Role.objects.filter(pk=role.pk).update(start_on=None, start_precision="")
+    assert tenure(departure) is None
+
+
 def test_a_role_changed_by_save_or_by_a_queryset_update_updates_its_departures():
     role = RoleFactory(seniority="vp", function="safety")
     first, second = DepartureFactory(role=role), DepartureFactory(role=role)
@@ -101,6 +125,7 @@ def wrong_copies(role: Role, announced_on: datetime.date) -> Departure:
         function="policy",
         is_founder=not role.is_founder,
         announced_month=datetime.date(1999, 1, 1),
+        tenure_days=-1,
     )
 
 
@@ -119,7 +144,13 @@ def write_in_a_batch(departures: list[Departure]) -> None:
     ids=["bulk_create", "import batch"],
 )
 def test_departures_inserted_in_bulk_with_wrong_copies_are_corrected(write):
-    role = RoleFactory(seniority="vp", function="safety", is_founder=True)
+    role = RoleFactory(
+        seniority="vp",
+        function="safety",
+        is_founder=True,
+        start_on=datetime.date(2024, 4, 30),
+        start_precision="day",
+    )
     made = [wrong_copies(role, datetime.date(2024, 5, n)) for n in (2, 17)]
     write(made)
     for departure in made:
@@ -127,6 +158,7 @@ def test_departures_inserted_in_bulk_with_wrong_copies_are_corrected(write):
         assert Departure.objects.get(pk=departure.pk).announced_month == (
             datetime.date(2024, 5, 1)
         )
+    assert [tenure(departure) for departure in made] == [2, 17]
 
 
 def test_an_import_writes_the_copies_itself_the_triggers_correcting_nothing():
@@ -159,6 +191,35 @@ def test_install_replaces_a_trigger_whose_definition_changed():
     database.install(connection)
     departure = DepartureFactory(role=role)
     assert stored(departure) == facts(role)
+
+
+def test_install_brings_the_rows_up_to_date_where_a_definition_changed():
+    """The rows kept by an earlier definition (here: one that kept no
+    tenure) are stale under the new one; the next install recomputes them."""
+    departure = DepartureFactory(
+        role=RoleFactory(start_on=datetime.date(2020, 1, 1), start_precision="day"),
+        announced_on=datetime.date(2020, 1, 11),
+        effective_on=None,
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER departures_departure_stored_update")
+            cursor.execute(
+                "CREATE TRIGGER departures_departure_stored_update "
+                "AFTER UPDATE ON departures_departure BEGIN SELECT 1; END"
+            )
+        else:
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION departures_departure_stored() "
+                "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"
+            )
+            cursor.execute(
+                "COMMENT ON FUNCTION departures_departure_stored() IS 'earlier'"
+            )
+        cursor.execute("UPDATE departures_departure SET tenure_days = NULL")
+    assert tenure(departure) is None
+    database.install(connection)
+    assert tenure(departure) == 10
 
 
 def test_install_is_idempotent_and_repairs_copies_left_stale_without_triggers():
