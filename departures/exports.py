@@ -21,13 +21,13 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.sql.constants import MULTI
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.text import slugify
 
 from departures.database import array_text
 from departures.models import Citation, Departure, Source, Tag
 from people.dates import Precision
+from people.paths import Route, route
 
 # OWASP (ASVS 1.2.10): a spreadsheet runs a cell starting with these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -251,23 +251,22 @@ def _partial(day: datetime.date | str | None, precision: str) -> str:
 
 
 class _Urls:
-    """Absolute URLs from one reverse() per kind, cut around placeholders:
-    reverse() per row would cost more than the rest of the row."""
-
-    _PK, _SLUG = "987654321", "slug-placeholder"
+    """Absolute URLs joined from each kind's route, cut once (people/paths.py):
+    even path() per row would cost more than the rest of the row."""
 
     def __init__(self, base: str):
         base = base.rstrip("/")
-        path = reverse("departures:detail", kwargs={"pk": self._PK, "slug": self._SLUG})
-        before_pk, after_pk = path.split(self._PK)
-        between, after_slug = after_pk.split(self._SLUG)
-        self._departure = (base + before_pk, between, after_slug)
-        self._person = self._around_slug(base, "people:person-detail")
-        self._organization = self._around_slug(base, "people:organization-detail")
+        # Cut in the order the arguments come in: pk, then slug.
+        self._departure = self._cut(base, route("departures:detail", "pk", "slug"))
+        self._person = self._cut(base, route("people:person-detail", "slug"))
+        self._organization = self._cut(
+            base, route("people:organization-detail", "slug")
+        )
 
-    def _around_slug(self, base: str, name: str) -> tuple[str, str]:
-        before, after = reverse(name, kwargs={"slug": self._SLUG}).split(self._SLUG)
-        return base + before, after
+    @staticmethod
+    def _cut(base: str, cut: Route) -> tuple[str, ...]:
+        first, *rest = cut.pieces
+        return (base + first, *rest)
 
     def departure(self, pk: int, slug: str) -> str:
         before_pk, between, after_slug = self._departure

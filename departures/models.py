@@ -23,6 +23,7 @@ from people.dates import (
     precision_constraint,
 )
 from people.models import Organization, Person, Role
+from people.paths import path
 from people.validators import http_url
 
 
@@ -49,7 +50,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("departures:timeline") + f"?tag={self.slug}"
+        return path("departures:timeline") + f"?tag={self.slug}"
 
     def clean(self):
         super().clean()
@@ -474,7 +475,7 @@ class Departure(models.Model):
         return f"{role.person.name} left {role.organization.name} ({self.announced})"
 
     def get_absolute_url(self):
-        return reverse("departures:detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return path("departures:detail", pk=self.pk, slug=self.slug)
 
     def clean(self):
         super().clean()

@@ -3,7 +3,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from people.dates import (
@@ -13,6 +12,7 @@ from people.dates import (
     clean_partial_date,
     precision_constraint,
 )
+from people.paths import path
 from people.querysets import OrganizationQuerySet, PersonQuerySet, RoleQuerySet
 from people.validators import http_url, http_url_lines
 
@@ -56,7 +56,7 @@ class Organization(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:organization-detail", kwargs={"slug": self.slug})
+        return path("people:organization-detail", slug=self.slug)
 
     def clean(self):
         super().clean()
@@ -111,7 +111,7 @@ class Person(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:person-detail", kwargs={"slug": self.slug})
+        return path("people:person-detail", slug=self.slug)
 
     @property
     def link_list(self) -> list[str]:

@@ -28,6 +28,7 @@ from people.models import (
     PersonRedirect,
     Role,
 )
+from people.paths import path
 from people.redirects import MergedRedirectMixin
 from people.text_search import PERSON_NAME
 
@@ -42,7 +43,7 @@ def timeline_url(**params) -> str:
     query = QueryDict(mutable=True)
     for name, value in params.items():
         query.setlist(name, value if isinstance(value, list) else [value])
-    return f"{reverse('departures:timeline')}?{query.urlencode()}"
+    return f"{path('departures:timeline')}?{query.urlencode()}"
 
 
 class PageParameterMixin:
