@@ -429,9 +429,23 @@ class Departure(models.Model):
                 condition=Q(published_at__isnull=False),
                 name="dep_pub_destination_idx",
             ),
-            # An organization's page: where its leavers went, and the median
-            # of their tenures, each read from the organization's stretch of
-            # one index.
+            # An organization's page (and the timeline narrowed to one): its
+            # chart and totals, where its leavers went, and the median of
+            # their tenures, each read from the organization's stretch of
+            # one index alone.
+            models.Index(
+                fields=[
+                    "organization",
+                    "announced_month",
+                    "announced_precision",
+                    "reason",
+                    "is_involuntary",
+                    "reversed_on",
+                    "published_at",
+                ],
+                condition=Q(published_at__isnull=False),
+                name="dep_pub_org_month_idx",
+            ),
             models.Index(
                 fields=["organization", "destination", "published_at"],
                 condition=Q(published_at__isnull=False),

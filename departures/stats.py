@@ -24,11 +24,14 @@ def median_tenure(queryset) -> datetime.timedelta | None:
 
 def summary(queryset) -> dict[str, int]:
     """Totals of a selection: all, involuntary, undisclosed, reversed."""
+    # Counted by the reason, never empty, rather than the id: an index that
+    # covers the rest, as an organization's does, can answer alone (Django
+    # allows no COUNT(*) with a filter).
     return queryset.order_by().aggregate(
-        total=Count("pk"),
-        involuntary=Count("pk", filter=Q(is_involuntary=True)),
-        undisclosed=Count("pk", filter=Q(reason="undisclosed")),
-        reversed=Count("pk", filter=Q(reversed_on__isnull=False)),
+        total=Count("*"),
+        involuntary=Count("reason", filter=Q(is_involuntary=True)),
+        undisclosed=Count("reason", filter=Q(reason="undisclosed")),
+        reversed=Count("reason", filter=Q(reversed_on__isnull=False)),
     )
 
 

@@ -26,6 +26,22 @@ class Migration(migrations.Migration):
             model_name="departure",
             index=models.Index(
                 condition=models.Q(("published_at__isnull", False)),
+                fields=[
+                    "organization",
+                    "announced_month",
+                    "announced_precision",
+                    "reason",
+                    "is_involuntary",
+                    "reversed_on",
+                    "published_at",
+                ],
+                name="dep_pub_org_month_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="departure",
+            index=models.Index(
+                condition=models.Q(("published_at__isnull", False)),
                 fields=["organization", "destination", "published_at"],
                 name="dep_pub_org_destination_idx",
             ),
