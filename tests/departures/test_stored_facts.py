@@ -174,20 +174,27 @@ def test_an_import_writes_the_copies_itself_the_triggers_correcting_nothing():
     )
 
 
-def test_install_replaces_a_trigger_whose_definition_changed():
-    role = RoleFactory(seniority="vp")
+def keep_nothing_on(write: str) -> None:
+    """Put in place an earlier definition of what a departure's `write`
+    (insert or update) keeps: one that keeps nothing."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER departures_departure_stored_insert")
+            name = f"departures_departure_stored_{write}"
+            cursor.execute(f"DROP TRIGGER {name}")
             cursor.execute(
-                "CREATE TRIGGER departures_departure_stored_insert "
-                "AFTER INSERT ON departures_departure BEGIN SELECT 1; END"
+                f"CREATE TRIGGER {name} AFTER {write.upper()} "
+                "ON departures_departure BEGIN SELECT 1; END"
             )
         else:
             cursor.execute(
                 "CREATE OR REPLACE FUNCTION departures_departure_stored() "
                 "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"
             )
+
+
+def test_install_replaces_a_trigger_whose_definition_changed():
+    role = RoleFactory(seniority="vp")
+    keep_nothing_on("insert")
     database.install(connection)
     departure = DepartureFactory(role=role)
     assert stored(departure) == facts(role)
@@ -201,18 +208,10 @@ def test_install_brings_the_rows_up_to_date_where_a_definition_changed():
         announced_on=datetime.date(2020, 1, 11),
         effective_on=None,
     )
+    keep_nothing_on("update")
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER departures_departure_stored_update")
-            cursor.execute(
-                "CREATE TRIGGER departures_departure_stored_update "
-                "AFTER UPDATE ON departures_departure BEGIN SELECT 1; END"
-            )
-        else:
-            cursor.execute(
-                "CREATE OR REPLACE FUNCTION departures_departure_stored() "
-                "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"
-            )
+        if connection.vendor == "postgresql":
+            # The fingerprint an earlier install would have left.
             cursor.execute(
                 "COMMENT ON FUNCTION departures_departure_stored() IS 'earlier'"
             )
