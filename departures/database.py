@@ -86,6 +86,19 @@ def stored_copies(departure) -> None:
     departure.tenure_days = (left - role.start_on).days if role.start_on else None
 
 
+# The whole days from a later date to an earlier one, in each database's own
+# date arithmetic (PostgreSQL: date - date is a whole number of days): for
+# the ORM (DaysBetween) and for the triggers' SQL (_tenure) alike.
+_DAYS = {
+    "sqlite": "CAST(julianday({later}) - julianday({earlier}) AS INTEGER)",
+    "postgresql": "({later} - {earlier})",
+}
+
+
+def days_sql(vendor: str, later: str, earlier: str) -> str:
+    return _DAYS.get(vendor, _DAYS["postgresql"]).format(later=later, earlier=earlier)
+
+
 class DaysBetween(Func):
     """`DaysBetween(later, earlier)`: the whole days from `earlier` to
     `later`, in the database's own date arithmetic."""
@@ -93,20 +106,12 @@ class DaysBetween(Func):
     arity = 2
     output_field = models.IntegerField()
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
-
     def as_sql(self, compiler, connection, **extra_context):
-        # PostgreSQL: date - date is a whole number of days.
-        extra_context.setdefault("template", "(%(expressions)s)")
-        extra_context.setdefault("arg_joiner", " - ")
-        return super().as_sql(compiler, connection, **extra_context)
+        (later, later_params), (earlier, earlier_params) = (
+            compiler.compile(each) for each in self.get_source_expressions()
+        )
+        sql = days_sql(connection.vendor, later, earlier)
+        return sql, (*later_params, *earlier_params)
 
 
 class Unordered(Func):
@@ -195,11 +200,9 @@ _SQLITE_MONTH = _MONTH["sqlite"].format("NEW.announced_on")
 def _tenure(vendor: str, departure: str, start: str) -> str:
     """The whole days from `start` to the departure's effective, else
     announced, date (`departure` names its row: NEW, or "" for the row an
-    UPDATE writes); NULL where `start` is. As DaysBetween computes it."""
+    UPDATE writes); NULL where `start` is."""
     left = f"COALESCE({departure}effective_on, {departure}announced_on)"
-    if vendor == "sqlite":
-        return f"CAST(julianday({left}) - julianday({start}) AS INTEGER)"
-    return f"({left} - {start})"
+    return days_sql(vendor, left, start)
 
 
 _SQLITE_TENURE = (
