@@ -2,9 +2,11 @@
 
 The filters and facets of the timeline read one table. So that they can,
 every departure row carries copies of its role's facts (person, organization,
-seniority, function, founder flag) and the month of its announcement; and
-the indexes of people and organizations read how many published departures
-each has from a tally (PersonTally, OrganizationTally):
+seniority, function, founder flag) and the month of its announcement; the
+indexes of people and organizations read how many published departures each
+has from a tally (PersonTally, OrganizationTally); and the fixed-choice
+facets, where nothing else narrows the timeline, read how many have each
+combination of their values from another (ChoiceTally):
 
 - database triggers compute the month and the tenure (from the role's
   start to the departure), and copy the role's facts, on a departure
@@ -250,9 +252,15 @@ _TALLIES = (
     ("departures_persontally", "person_id"),
     ("departures_organizationtally", "organization_id"),
 )
+# The tally of the fixed-choice facets' combinations (ChoiceTally): the
+# departure's own columns, then the role's, and the two counts.
+CHOICES_TALLY = "departures_choicetally"
+_OWN_CHOICES = ("reason", "status")
+_ROLE_CHOICES = ("seniority", "function", "is_founder")
+_CHOICES = ", ".join((*_OWN_CHOICES, *_ROLE_CHOICES))
 # Tables only the triggers write: a copy of the database restores the rows
 # they count, and the triggers count them again.
-KEPT_TABLES = tuple(table for table, _ in _TALLIES)
+KEPT_TABLES = (*(table for table, _ in _TALLIES), CHOICES_TALLY)
 
 
 def _add(table: str, key: str, value: str, n: str, when: str = "TRUE") -> str:
@@ -337,8 +345,125 @@ _SQLITE_TRIGGERS.update(
     }
 )
 
+
+def _add_choices(select: str) -> str:
+    """Add to the combinations' tallies the rows of `select`: (the choice
+    columns, departures, reversed)."""
+    return f"""INSERT INTO {CHOICES_TALLY} ({_CHOICES}, departures, reversed)
+        {select} ON CONFLICT ({_CHOICES}) DO UPDATE SET
+        departures = departures + excluded.departures,
+        reversed = reversed + excluded.reversed;"""
+
+
+def _choices_of(row: str, when: str = "TRUE") -> str:
+    """The departure `row` (OLD or NEW) as one row for `_add_choices`: its own
+    choices and its role's, read from people_role (see above)."""
+    return (
+        f"SELECT {_row_choices(row)}, 1, {row}.reversed_on IS NOT NULL "
+        f"FROM people_role r WHERE r.id = {row}.role_id AND {when}"
+    )
+
+
+def _row_choices(row: str) -> str:
+    return ", ".join(
+        (*(f"{row}.{c}" for c in _OWN_CHOICES), *(f"r.{c}" for c in _ROLE_CHOICES))
+    )
+
+
+def _take_choices(row: str, when: str = "TRUE") -> str:
+    """Take the departure `row` from its combination's tally. Never creates
+    one, as `_take` never does."""
+    return f"""UPDATE {CHOICES_TALLY} SET departures = departures - 1,
+        reversed = reversed - ({row}.reversed_on IS NOT NULL)
+        WHERE ({_CHOICES}) = (SELECT {_row_choices(row)}
+            FROM people_role r WHERE r.id = {row}.role_id) AND {when};"""
+
+
+def _role_choices(row: str) -> tuple[str, str]:
+    """The published departures of the role NEW, grouped by their own
+    choices, with the role's choices as in `row` (OLD or NEW): the rows to
+    add, and the statement that takes them away."""
+    own = ", ".join(f"d.{c}" for c in _OWN_CHOICES)
+    role = ", ".join(f"{row}.{c}" for c in _ROLE_CHOICES)
+    departures = (
+        "FROM departures_departure d WHERE d.role_id = NEW.id "
+        "AND d.published_at IS NOT NULL"
+    )
+    rows = (
+        f"SELECT {own}, {role}, COUNT(*), COUNT(d.reversed_on) {departures} "
+        f"GROUP BY {own}"
+    )
+    same = " AND ".join(f"d.{c} = {CHOICES_TALLY}.{c}" for c in _OWN_CHOICES)
+    mine = " AND ".join(f"{c} = {row}.{c}" for c in _ROLE_CHOICES)
+    take = f"""UPDATE {CHOICES_TALLY} SET
+        departures = departures - (SELECT COUNT(*) {departures} AND {same}),
+        reversed = reversed - (SELECT COUNT(d.reversed_on) {departures} AND {same})
+        WHERE {mine} AND EXISTS (SELECT 1 {departures} AND {same});"""
+    return rows, take
+
+
+_CHOICES_CHANGED = (
+    "(OLD.role_id, OLD.published_at IS NULL, OLD.reason, OLD.status, "
+    "OLD.reversed_on IS NULL) IS NOT (NEW.role_id, NEW.published_at IS NULL, "
+    "NEW.reason, NEW.status, NEW.reversed_on IS NULL)"
+)
+_ROLE_CHOICES_CHANGED = (
+    f"({', '.join(f'NEW.{c}' for c in _ROLE_CHOICES)}) "
+    f"IS NOT ({', '.join(f'OLD.{c}' for c in _ROLE_CHOICES)})"
+)
+
+_SQLITE_TRIGGERS.update(
+    {
+        "departures_departure_choices_insert": f"""
+            AFTER INSERT ON departures_departure
+            WHEN NEW.published_at IS NOT NULL BEGIN
+                {_add_choices(_choices_of("NEW"))}
+            END""",
+        "departures_departure_choices_update": f"""
+            AFTER UPDATE ON departures_departure WHEN {_CHOICES_CHANGED} BEGIN
+                {_take_choices("OLD", "OLD.published_at IS NOT NULL")}
+                {_add_choices(_choices_of("NEW", "NEW.published_at IS NOT NULL"))}
+            END""",
+        "departures_departure_choices_delete": f"""
+            AFTER DELETE ON departures_departure
+            WHEN OLD.published_at IS NOT NULL BEGIN
+                {_take_choices("OLD")}
+            END""",
+        # A role's seniority, function or founder flag changed: its published
+        # departures move from the old combinations to the new.
+        "people_role_choices_update": f"""
+            AFTER UPDATE OF {", ".join(_ROLE_CHOICES)} ON people_role
+            WHEN {_ROLE_CHOICES_CHANGED} BEGIN
+                {_role_choices("OLD")[1]}
+                {_add_choices(_role_choices("NEW")[0])}
+            END""",
+        # A role inserted after its departures (deferred keys) brings them.
+        "people_role_choices_insert": f"""
+            AFTER INSERT ON people_role BEGIN
+                {_add_choices(_role_choices("NEW")[0])}
+            END""",
+    }
+)
+
 # On PostgreSQL, after the BEFORE trigger has set the departure's copies.
-_TALLIED = "person_id, organization_id, published_at IS NULL"
+# What each kind of tally counts a departure by: where an update changes
+# none of it, that tally is left alone (and its rows unlocked).
+_TALLIED_BY = {
+    "people": ("person_id", "organization_id", "published_at IS NULL"),
+    "choices": (*_CHOICES.split(", "), "published_at IS NULL", "reversed_on IS NULL"),
+}
+
+
+_EVERY_TALLIED = sorted({c for columns in _TALLIED_BY.values() for c in columns})
+
+
+def _changed(columns) -> str:
+    return (
+        f"({', '.join(f'OLD.{c}' for c in columns)}) "
+        f"IS DISTINCT FROM ({', '.join(f'NEW.{c}' for c in columns)})"
+    )
+
+
 _POSTGRESQL_TALLY_STEP = "\n".join(
     f"""IF departure.{key} IS NULL THEN
             NULL;
@@ -352,6 +477,20 @@ _POSTGRESQL_TALLY_STEP = "\n".join(
         END IF;"""
     for table, key in _TALLIES
 )
+_POSTGRESQL_CHOICES_STEP = f"""IF step > 0 THEN
+            INSERT INTO {CHOICES_TALLY} ({_CHOICES}, departures, reversed)
+            VALUES ({", ".join(f"departure.{c}" for c in _CHOICES.split(", "))},
+                step, CASE WHEN departure.reversed_on IS NULL THEN 0 ELSE step END)
+            ON CONFLICT ({_CHOICES}) DO UPDATE SET
+                departures = {CHOICES_TALLY}.departures + EXCLUDED.departures,
+                reversed = {CHOICES_TALLY}.reversed + EXCLUDED.reversed;
+        ELSE
+            UPDATE {CHOICES_TALLY} SET departures = departures + step,
+                reversed = reversed
+                    + CASE WHEN departure.reversed_on IS NULL THEN 0 ELSE step END
+            WHERE ({_CHOICES}) =
+                ({", ".join(f"departure.{c}" for c in _CHOICES.split(", "))});
+        END IF;"""
 
 _POSTGRESQL = f"""
 CREATE OR REPLACE FUNCTION departures_departure_stored() RETURNS trigger
@@ -381,22 +520,36 @@ END $$;
 CREATE OR REPLACE TRIGGER people_role_departure_facts
     AFTER INSERT OR UPDATE ON people_role
     FOR EACH ROW EXECUTE FUNCTION people_role_departure_facts();
+DROP FUNCTION IF EXISTS departures_tally_step(departures_departure, integer);
 CREATE OR REPLACE FUNCTION departures_tally_step(
-    departure departures_departure, step integer
+    departure departures_departure, step integer, people boolean, choices boolean
 ) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    IF departure.published_at IS NOT NULL THEN
+    IF departure.published_at IS NULL THEN
+        RETURN;
+    END IF;
+    IF people THEN
         {_POSTGRESQL_TALLY_STEP}
+    END IF;
+    IF choices THEN
+        {_POSTGRESQL_CHOICES_STEP}
     END IF;
 END $$;
 CREATE OR REPLACE FUNCTION departures_departure_tally() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    people boolean := TRUE;
+    choices boolean := TRUE;
 BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        people := {_changed(_TALLIED_BY["people"])};
+        choices := {_changed(_TALLIED_BY["choices"])};
+    END IF;
     IF TG_OP <> 'INSERT' THEN
-        PERFORM departures_tally_step(OLD, -1);
+        PERFORM departures_tally_step(OLD, -1, people, choices);
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        PERFORM departures_tally_step(NEW, 1);
+        PERFORM departures_tally_step(NEW, 1, people, choices);
     END IF;
     RETURN NULL;
 END $$;
@@ -405,8 +558,7 @@ CREATE OR REPLACE TRIGGER departures_departure_tally_insert
     FOR EACH ROW EXECUTE FUNCTION departures_departure_tally();
 CREATE OR REPLACE TRIGGER departures_departure_tally_update
     AFTER UPDATE ON departures_departure
-    FOR EACH ROW WHEN (({", ".join(f"OLD.{c}" for c in _TALLIED.split(", "))})
-        IS DISTINCT FROM ({", ".join(f"NEW.{c}" for c in _TALLIED.split(", "))}))
+    FOR EACH ROW WHEN ({_changed(_EVERY_TALLIED)})
     EXECUTE FUNCTION departures_departure_tally();
 CREATE OR REPLACE TRIGGER departures_departure_tally_delete
     AFTER DELETE ON departures_departure
@@ -437,6 +589,12 @@ def _resync(vendor: str) -> list[str]:
             "FROM departures_departure WHERE published_at IS NOT NULL "
             f"AND {key} IS NOT NULL GROUP BY {key}",
         ]
+    statements += [
+        f"DELETE FROM {CHOICES_TALLY}",
+        f"INSERT INTO {CHOICES_TALLY} ({_CHOICES}, departures, reversed) "
+        f"SELECT {_CHOICES}, COUNT(*), COUNT(reversed_on) FROM departures_departure "
+        f"WHERE published_at IS NOT NULL GROUP BY {_CHOICES}",
+    ]
     return statements
 
 

@@ -22,7 +22,7 @@ from config import public_cache
 from departures.charts import month_rows
 from departures.database import AmongIds, Unordered
 from departures.filters import FOUNDER, REVERSED, DepartureFilterSet
-from departures.models import Departure, OrganizationTally, Tag
+from departures.models import ChoiceTally, Departure, OrganizationTally, Tag
 from people.models import Organization, Role
 
 
@@ -520,8 +520,10 @@ def _choice_counts(filterset: DepartureFilterSet) -> dict[str, Counter]:
 
     The choice facets' columns, with how many of each combination were
     reversed, over the departures that pass every *other* parameter: one read
-    of CHOICES_INDEX. Each facet's option then counts the combinations
-    that pass the other choice facets' filters — what clicking it returns.
+    of CHOICES_INDEX, or of ChoiceTally where no other parameter narrows
+    them (the few thousand combinations of 100 000 departures). Each facet's
+    option then counts the combinations that pass the other choice facets'
+    filters — what clicking it returns.
     """
     # Grouped in the index's column order, so that the database can read the
     # index in order, already grouped, rather than hash every row.
@@ -540,6 +542,10 @@ def _choice_counts(filterset: DepartureFilterSet) -> dict[str, Counter]:
         combinations = searched.combinations(
             [f.column for f in plain], reversed_.column
         )
+    elif not filterset.active() - without:
+        # Nothing but the choices narrows: every published departure's
+        # combinations, as the database tallies them.
+        combinations = ChoiceTally.combinations([f.column for f in plain])
     else:
         base = filterset.filter_queryset(filterset.queryset, without=without)
         combinations = (

@@ -699,3 +699,46 @@ class OrganizationTally(Tally):
         the tallies add up to every one, once (a few thousand rows to read,
         not a hundred thousand to count)."""
         return cls.objects.aggregate(n=Coalesce(Sum("departures"), 0))["n"]
+
+
+class ChoiceTally(models.Model):
+    """How many published departures have each combination of the timeline's
+    fixed-choice facets (reason, status, and the role's seniority, function
+    and founder flag), and how many of them were reversed: a few thousand
+    rows that give those facets' counts wherever nothing else narrows the
+    departures (departures/facets.py). Kept by the same triggers as the
+    tallies of people and organizations; the application only reads it."""
+
+    COLUMNS = ("reason", "status", "seniority", "function", "is_founder")
+
+    reason = models.CharField(max_length=20)
+    status = models.CharField(max_length=10)
+    seniority = models.CharField(max_length=10)
+    function = models.CharField(max_length=20)
+    is_founder = models.BooleanField()
+    departures = models.IntegerField(default=0)
+    reversed = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "choice tallies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reason", "status", "seniority", "function", "is_founder"],
+                name="choice_tally_key",
+            )
+        ]
+
+    def __str__(self):
+        values = ", ".join(str(getattr(self, column)) for column in self.COLUMNS)
+        return f"{values}: {self.departures} ({self.reversed} reversed)"
+
+    @classmethod
+    def combinations(cls, columns) -> list[tuple]:
+        """(*values of `columns`, departures, reversed) for each combination
+        with a published departure: the rows of the GROUP BY the choice
+        facets would otherwise make over every published departure."""
+        return list(
+            cls.objects.filter(departures__gt=0)
+            .order_by()
+            .values_list(*columns, "departures", "reversed")
+        )
