@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from config.security import check_text, check_values
-from departures.database import AmongIds
+from departures.database import AmongIds, matching_ids
 from departures.models import Departure
 from people.dates import PartialDateField
 from people.models import Organization, Role
@@ -207,11 +207,7 @@ class DepartureFilterSet(django_filters.FilterSet):
         if getattr(self, "_searched", (None,))[0] != value:
             # In no order: they are a set, and sorting them would read
             # every match's date.
-            found = list(
-                Departure.objects.search(value)
-                .order_by()
-                .values_list("pk", flat=True)[: SEARCH_IDS_MAX + 1]
-            )
+            found = matching_ids(value, limit=SEARCH_IDS_MAX + 1)
             self._searched = (value, found)
         return self._searched[1]
 
