@@ -39,6 +39,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from functools import cached_property
 
 from django.db import connection, models
 from django.db.models import Expression, F, Func
@@ -73,7 +74,7 @@ def matching(text: str) -> RawSQL:
     return RawSQL(" UNION ".join([*parts, sql]), [*params, *found])
 
 
-def matching_ids(text: str, limit: int) -> list[int]:
+def matching_ids(text: str, limit: int) -> Ids:
     """At most `limit` of the ids `matching(text)` selects, in no order: read
     from the union itself. (A read of the departures filtered by it is
     answered on PostgreSQL by hashing the union and then its whole primary
@@ -81,7 +82,7 @@ def matching_ids(text: str, limit: int) -> list[int]:
     union = matching(text)
     with connection.cursor() as cursor:
         cursor.execute(f"{union.sql} LIMIT %s", [*union.params, limit])
-        return [pk for (pk,) in cursor.fetchall()]
+        return Ids(pk for (pk,) in cursor.fetchall())
 
 
 # The role's columns copied onto each of its departures, by the same names.
@@ -154,6 +155,23 @@ def array_text(ids: Iterable[int]) -> str:
     return "{" + ",".join(str(int(each)) for each in ids) + "}"
 
 
+class Ids(tuple):
+    """Ids, each an int, with the text each database binds them as — one
+    parameter: a JSON array on SQLite, an array on PostgreSQL — worked out
+    once, however many queries of a page filter by them."""
+
+    def __new__(cls, ids=()):
+        return super().__new__(cls, (int(each) for each in ids))
+
+    @cached_property
+    def json(self) -> str:
+        return json.dumps(self)
+
+    @cached_property
+    def array(self) -> str:
+        return array_text(self)
+
+
 class AmongIds(Expression):
     """`AmongIds(ids)`: the row's id is one of `ids`, passed as one parameter
     (a JSON array on SQLite, an array on PostgreSQL) rather than one per id.
@@ -168,7 +186,7 @@ class AmongIds(Expression):
 
     def __init__(self, ids, field: str = "pk"):
         super().__init__()
-        self.ids = [int(each) for each in ids]
+        self.ids = ids if isinstance(ids, Ids) else Ids(ids)
         self.column = F(field)
 
     def get_source_expressions(self):
@@ -184,12 +202,12 @@ class AmongIds(Expression):
         column, params = self._column(compiler, connection)
         return (
             f"{column} IN (SELECT value FROM json_each(%s))",
-            [*params, json.dumps(self.ids)],
+            [*params, self.ids.json],
         )
 
     def as_postgresql(self, compiler, connection, **extra_context):
         column, params = self._column(compiler, connection)
-        return f"{column} = ANY(%s::bigint[])", [*params, array_text(self.ids)]
+        return f"{column} = ANY(%s::bigint[])", [*params, self.ids.array]
 
     def as_sql(self, compiler, connection, **extra_context):
         column, params = self._column(compiler, connection)

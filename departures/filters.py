@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from config.security import check_text, check_values
-from departures.database import AmongIds, matching_ids
+from departures.database import AmongIds, Ids, matching_ids
 from departures.models import Departure
 from people.dates import PartialDateField
 from people.models import Organization, Role
@@ -197,7 +197,7 @@ class DepartureFilterSet(django_filters.FilterSet):
             return queryset.search(value)
         return queryset.filter(AmongIds(found))
 
-    def _found(self, value: str) -> list[int]:
+    def _found(self, value: str) -> Ids:
         """The ids the search for `value` matches, drafts among them (the
         queryset they narrow says what is public), up to one more than
         SEARCH_IDS_MAX.
