@@ -41,8 +41,8 @@ import json
 from collections.abc import Iterable
 from functools import cached_property
 
-from django.db import connection, models
-from django.db.models import Expression, F, Func
+from django.db import models
+from django.db.models import Expression, F, Func, Q
 from django.db.models.expressions import RawSQL
 
 from people.dates import Precision, truncate
@@ -57,16 +57,20 @@ DEPARTURE_TEXT = TextIndex("departures_departure", ("stated_reason", "context"))
 TEXT_INDEXES = (PERSON_NAME, ORGANIZATION_NAME, ROLE_TITLE, DEPARTURE_TEXT)
 
 
+# The departure's columns holding the id of a row of another text index.
+_NAMED = (
+    ("person_id", PERSON_NAME),
+    ("organization_id", ORGANIZATION_NAME),
+    ("role_id", ROLE_TITLE),
+)
+
+
 def matching(text: str) -> RawSQL:
     """The ids of the departures whose person, organization, role title,
     stated reason or context contains `text`: the union of what each text
     index finds, each branch read through an index."""
     parts, params = [], []
-    for column, index in (
-        ("person_id", PERSON_NAME),
-        ("organization_id", ORGANIZATION_NAME),
-        ("role_id", ROLE_TITLE),
-    ):
+    for column, index in _NAMED:
         sql, found = index.ids_sql(text)
         parts.append(f"SELECT id FROM departures_departure WHERE {column} IN ({sql})")
         params += found
@@ -74,15 +78,15 @@ def matching(text: str) -> RawSQL:
     return RawSQL(" UNION ".join([*parts, sql]), [*params, *found])
 
 
-def matching_ids(text: str, limit: int) -> Ids:
-    """At most `limit` of the ids `matching(text)` selects, in no order: read
-    from the union itself. (A read of the departures filtered by it is
-    answered on PostgreSQL by hashing the union and then its whole primary
-    key index, 100 000 entries, to find the ids the union already holds.)"""
-    union = matching(text)
-    with connection.cursor() as cursor:
-        cursor.execute(f"{union.sql} LIMIT %s", [*union.params, limit])
-        return Ids(pk for (pk,) in cursor.fetchall())
+def matching_branches(text: str) -> list[Q]:
+    """What `matching(text)` unites, as one condition on a departure per text
+    index, each served by its index: for a union that reads the departures'
+    own columns as it finds them (DepartureQuerySet.found)."""
+    named = [
+        Q(**{f"{column}__in": RawSQL(*index.ids_sql(text))}) for column, index in _NAMED
+    ]
+    own = RawSQL(*DEPARTURE_TEXT.where_sql(text), output_field=models.BooleanField())
+    return [*named, Q(own)]
 
 
 # The role's columns copied onto each of its departures, by the same names.

@@ -441,34 +441,42 @@ class SearchRows:
     @classmethod
     def of(cls, filterset: DepartureFilterSet) -> SearchRows | None:
         """The rows of `filterset`'s selection, once per filterset; None
-        unless a search found few departures."""
+        unless a search found few departures. Where the search alone
+        narrows them, the rows it read as it found them (if it was asked
+        for SEARCH_COLUMNS, as the timeline asks)."""
         if filterset not in cls._made:
-            cls._made[filterset] = (
-                cls(
+            if not filterset.searched_few():
+                made = None
+            elif (
+                filterset.search_columns == SEARCH_COLUMNS
+                and (rows := filterset.search_rows()) is not None
+            ):
+                made = cls(rows=rows)
+            else:
+                made = cls(
                     filterset.filter_queryset(
                         filterset.queryset, without=DepartureFilterSet.NOT_FILTERS
                     )
                 )
-                if filterset.searched_few()
-                else None
-            )
+            cls._made[filterset] = made
         return cls._made[filterset]
 
     _made: WeakKeyDictionary = WeakKeyDictionary()
 
     MONTH = ("announced_month", "announced_precision")
 
-    def __init__(self, queryset):
-        self.queryset = queryset.order_by()
+    def __init__(self, queryset=None, *, rows: list[tuple] | None = None):
+        """Of the departures of `queryset`, or of `rows` already read: (id,
+        *SEARCH_COLUMNS) each."""
+        self.queryset = queryset.order_by() if queryset is not None else None
+        self._rows = rows
 
     @cached_property
     def _columns(self) -> dict[str, tuple]:
-        names = [
-            "pk",
-            *(f.column for f in FACETS if not isinstance(f, TagFacet)),
-            *self.MONTH,
-        ]
-        rows = list(self.queryset.values_list(*names))
+        names = ["pk", *SEARCH_COLUMNS]
+        rows = self._rows
+        if rows is None:
+            rows = list(self.queryset.values_list(*names))
         columns = zip(*rows, strict=True) if rows else [()] * len(names)
         return dict(zip(names, columns, strict=True))
 
@@ -630,4 +638,11 @@ FACETS = (
     TagFacet("tag", "tags"),
     OpenFacet("destination", "destination_id"),
     ReversedFacet("reversed", "reversed_on", tuple(REVERSED.items()), multiple=False),
+)
+
+# Every column the counts read of the departures a search selects (the
+# themes', through their own table, by id): SearchRows.
+SEARCH_COLUMNS = (
+    *(f.column for f in FACETS if not isinstance(f, TagFacet)),
+    *SearchRows.MONTH,
 )

@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from config.security import check_text, check_values
-from departures.database import AmongIds, Ids, matching_ids
+from departures.database import AmongIds, Ids
 from departures.models import Departure
 from people.dates import PartialDateField
 from people.models import Organization, Role
@@ -176,6 +176,12 @@ class DepartureFilterSet(django_filters.FilterSet):
         fields = []
         form = DepartureFilterForm
 
+    def __init__(self, *args, search_columns=(), **kwargs):
+        """`search_columns`: the columns, besides the id, to read of the
+        departures a search finds, as it finds them (`search_rows`)."""
+        super().__init__(*args, **kwargs)
+        self.search_columns = tuple(search_columns)
+
     def active(self) -> set[str]:
         """The names of the parameters that narrow the departures."""
         return {
@@ -198,23 +204,36 @@ class DepartureFilterSet(django_filters.FilterSet):
         return queryset.filter(AmongIds(found))
 
     def _found(self, value: str) -> Ids:
-        """The ids the search for `value` matches, drafts among them (the
-        queryset they narrow says what is public), up to one more than
-        SEARCH_IDS_MAX.
+        """The ids of the departures of the queryset (what is public) the
+        search for `value` matches, up to one more than SEARCH_IDS_MAX.
 
         A page counts the same search a dozen times (list, chart, facets):
-        it runs once per filterset, and the counts reuse the ids it found."""
+        it runs once per filterset, and the counts reuse the ids it found,
+        and the rows read with them (`search_rows`)."""
         if getattr(self, "_searched", (None,))[0] != value:
-            # In no order: they are a set, and sorting them would read
-            # every match's date.
-            found = matching_ids(value, limit=SEARCH_IDS_MAX + 1)
-            self._searched = (value, found)
+            # The columns only where they are the page's (`search_rows`):
+            # reading them costs as much as the ids on SQLite.
+            columns = self.search_columns if self._search_alone() else ()
+            rows = list(
+                self.queryset.found(value, "pk", *columns)[: SEARCH_IDS_MAX + 1]
+            )
+            self._searched = (value, Ids(row[0] for row in rows), rows)
         return self._searched[1]
+
+    def _search_alone(self) -> bool:
+        return self.is_valid() and self.active() == {"q"}
 
     def searched_few(self) -> bool:
         """Whether a search narrows the departures to SEARCH_IDS_MAX or fewer."""
         value = self.is_valid() and self.form.cleaned_data.get("q")
         return bool(value) and len(self._found(value)) <= SEARCH_IDS_MAX
+
+    def search_rows(self) -> list[tuple] | None:
+        """Where nothing but a search narrows the departures, and it found
+        few, every row it selects: (id, *search_columns). None otherwise."""
+        if not self.searched_few() or not self._search_alone():
+            return None
+        return self._searched[2]
 
     # The parameters naming organizations by slug.
     ORGANIZATION_FILTERS = ("organization", "destination")

@@ -50,9 +50,22 @@ class TextIndex:
         parameters: a subquery for the caller to combine."""
         text = " ".join((text or "").split())
         if len(text) < TRIGRAM or connection.vendor != "sqlite":
+            where, params = self._like_sql(text)
+            return f'SELECT id FROM "{self.table}" WHERE {where}', params
+        return f'SELECT rowid FROM "{self.fts}" WHERE "{self.fts}" MATCH %s', [
+            _phrase(text)
+        ]
+
+    def where_sql(self, text: str) -> tuple[str, list[str]]:
+        """A condition on this table's own rows (its columns unqualified, for
+        a query over this table alone), true of those that contain `text`,
+        and its parameters. On PostgreSQL, the test itself, so that a query
+        reads the columns of the rows it rechecks, rather than finding their
+        ids and then the rows again by id."""
+        text = " ".join((text or "").split())
+        if len(text) < TRIGRAM or connection.vendor != "sqlite":
             return self._like_sql(text)
-        phrase = '"' + text.replace('"', '""') + '"'
-        return f'SELECT rowid FROM "{self.fts}" WHERE "{self.fts}" MATCH %s', [phrase]
+        return f'"id" IN ({self.ids_sql(text)[0]})', [_phrase(text)]
 
     def _like_sql(self, text: str) -> tuple[str, list[str]]:
         # The very expression of Django's icontains on PostgreSQL, so that the
@@ -63,8 +76,7 @@ class TextIndex:
         else:
             test = "{} LIKE %s ESCAPE '\\'"
         where = " OR ".join(test.format(f'"{c}"') for c in self.columns)
-        sql = f'SELECT id FROM "{self.table}" WHERE {where}'
-        return sql, [pattern] * len(self.columns)
+        return f"({where})", [pattern] * len(self.columns)
 
     # --- Building the index ------------------------------------------------
 
@@ -124,6 +136,11 @@ class TextIndex:
                 f'ON "{self.table}" USING gin ((UPPER("{column}"::text)) '
                 "gin_trgm_ops)"
             )
+
+
+def _phrase(text: str) -> str:
+    """`text` as one FTS5 phrase: in double quotes, its own doubled."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _escape_like(text: str) -> str:

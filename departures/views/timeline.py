@@ -4,6 +4,7 @@ from django_filters.views import FilterView
 
 from departures.charts import bar_chart_svg, bars, describe, period_counts
 from departures.facets import (
+    SEARCH_COLUMNS,
     SearchRows,
     build_chips,
     build_facets,
@@ -34,6 +35,8 @@ class TimelineView(FilterView):
         return {
             **super().get_filterset_kwargs(filterset_class),
             "data": self.request.GET,
+            # A search reads what the counts need of the rows it finds.
+            "search_columns": SEARCH_COLUMNS,
         }
 
     def paginate_queryset(self, queryset, page_size):

@@ -1,9 +1,10 @@
 """Every query the timeline makes over the departures table reads an index.
 
-The plans are asked of the database itself (EXPLAIN QUERY PLAN on SQLite;
-EXPLAIN on PostgreSQL with sequential scans priced out, so that a plan still
-scanning the table means no index can serve the query — a small test table
-would otherwise be scanned whatever the indexes).
+The plans are asked of the database itself (EXPLAIN QUERY PLAN on SQLite,
+with no statistics, so that it takes the table to be large; EXPLAIN on
+PostgreSQL with sequential scans priced out): a plan still scanning the table
+means no index can serve the query — a small test table would otherwise be
+scanned whatever the indexes.
 """
 
 import datetime
@@ -41,8 +42,12 @@ def rows():
         )
         departure.tags.add(tags[n % 3])
     DepartureFactory(published_at=None, stated_reason="governance")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    if connection.vendor == "postgresql":
+        # Statistics, for estimates; its sequential scans are priced out
+        # (plan()). SQLite without statistics takes a table to be large, as
+        # the benchmark's is, rather than the 120 rows it may scan faster.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def plan(sql: str, params) -> list[str]:
@@ -84,8 +89,9 @@ def table_scans(lines: list[str]) -> list[str]:
     ],
 )
 def test_every_timeline_query_over_departures_reads_an_index(client, rows, path):
-    # Not vacuous: the list, its count, the chart and the facets.
-    assert len(plans_of(client, path)) >= 5
+    # Not vacuous: the list and its page, and the count, the chart and the
+    # facets (or, for a search, its rows read once, and their themes).
+    assert len(plans_of(client, path)) >= 4
 
 
 def test_an_organizations_page_reads_its_stretch_of_the_indexes(client, rows):
