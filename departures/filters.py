@@ -26,10 +26,15 @@ REVERSED = {
     "only": "Only reversed",
 }
 FOUNDER = {"true": "Founder", "false": "Not a founder"}
-# More departures than this matching a search, and the counts run the search
-# as a subquery rather than taking its ids (as one parameter, AmongIds): for a
-# text in most rows, reading them again costs SQLite less than the list.
+# A search matching at most this many departures is few: the counts tally
+# its rows in Python (departures/facets.py SearchRows); more, and each count
+# is a GROUP BY over its ids (as one parameter, AmongIds).
 SEARCH_IDS_MAX = 20_000
+# The most ids a search is read as: beyond (9 MB of ids), each count runs the
+# search itself as a subquery. Below, it runs once: a text in most rows, or
+# of two letters ("AI", which no trigram serves), cost 1.6 s a page on
+# PostgreSQL at 100 000 rows run once per count, 0.8 s run once.
+FOUND_MAX = 250_000
 
 
 class RawTextMixin:
@@ -199,13 +204,13 @@ class DepartureFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         found = self._found(value)
-        if len(found) > SEARCH_IDS_MAX:
+        if len(found) > FOUND_MAX:
             return queryset.search(value)
         return queryset.filter(AmongIds(found))
 
     def _found(self, value: str) -> Ids:
         """The ids of the departures of the queryset (what is public) the
-        search for `value` matches, up to one more than SEARCH_IDS_MAX.
+        search for `value` matches, up to one more than FOUND_MAX.
 
         A page counts the same search a dozen times (list, chart, facets):
         it runs once per filterset, and the counts reuse the ids it found,
@@ -214,9 +219,11 @@ class DepartureFilterSet(django_filters.FilterSet):
             # The columns only where they are the page's (`search_rows`):
             # reading them costs as much as the ids on SQLite.
             columns = self.search_columns if self._search_alone() else ()
-            rows = list(
-                self.queryset.found(value, "pk", *columns)[: SEARCH_IDS_MAX + 1]
-            )
+            most = SEARCH_IDS_MAX if columns else FOUND_MAX
+            rows = list(self.queryset.found(value, "pk", *columns)[: most + 1])
+            if columns and len(rows) > SEARCH_IDS_MAX:
+                # Too many to tally in Python: their ids alone.
+                rows = list(self.queryset.found(value, "pk")[: FOUND_MAX + 1])
             self._searched = (value, Ids(row[0] for row in rows), rows)
         return self._searched[1]
 

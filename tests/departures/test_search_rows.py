@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from departures import filters
 from departures.filters import DepartureFilterSet
 from departures.models import Departure, Tag
 from people.models import Organization
@@ -78,6 +79,34 @@ def test_a_search_page_read_once_counts_what_the_database_counts(
     ):
         assert options == expected, name
     assert tallied == counted
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [(3, 100_000), (3, 5)],
+    ids=["broad: its ids", "broader than FOUND_MAX: the search in each count"],
+)
+@pytest.mark.parametrize("query", ["q=a", "q=a&reason=resigned&reason=ousted"])
+def test_a_broad_search_counts_what_the_database_counts(
+    client, record, monkeypatch, query, limits
+):
+    """A search matching more than SEARCH_IDS_MAX is counted by a GROUP BY
+    over its ids, or beyond FOUND_MAX over the search itself: the same
+    counts as a page of few."""
+    few = seen(client, query)
+    with monkeypatch.context() as patched:
+        patched.setattr(filters, "SEARCH_IDS_MAX", limits[0])
+        patched.setattr(filters, "FOUND_MAX", limits[1])
+        with CaptureQueriesContext(connection) as captured:
+            broad = seen(client, query)
+    run = sum("'%a%'" in q["sql"] for q in captured)
+    if limits[1] > 400:
+        # Run once for its ids (after a first read for the rows of a few,
+        # where the search alone narrows the page).
+        assert run == (2 if query == "q=a" else 1)
+    else:
+        assert run > 5  # in the list and every count
+    assert broad == few
 
 
 def test_a_search_reads_its_rows_once_for_every_unselected_facet(
