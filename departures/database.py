@@ -290,7 +290,8 @@ _TALLIES = (
 CHOICES_TALLY = "departures_choicetally"
 _OWN_CHOICES = ("reason", "status")
 _ROLE_CHOICES = ("seniority", "function", "is_founder")
-_CHOICES = ", ".join((*_OWN_CHOICES, *_ROLE_CHOICES))
+CHOICE_COLUMNS = (*_OWN_CHOICES, *_ROLE_CHOICES)
+_CHOICES = ", ".join(CHOICE_COLUMNS)
 # Tables only the triggers write: a copy of the database restores the rows
 # they count, and the triggers count them again.
 KEPT_TABLES = (*(table for table, _ in _TALLIES), CHOICES_TALLY)
@@ -483,7 +484,7 @@ _SQLITE_TRIGGERS.update(
 # none of it, that tally is left alone (and its rows unlocked).
 _TALLIED_BY = {
     "people": ("person_id", "organization_id", "published_at IS NULL"),
-    "choices": (*_CHOICES.split(", "), "published_at IS NULL", "reversed_on IS NULL"),
+    "choices": (*CHOICE_COLUMNS, "published_at IS NULL", "reversed_on IS NULL"),
 }
 
 
@@ -512,7 +513,7 @@ _POSTGRESQL_TALLY_STEP = "\n".join(
 )
 _POSTGRESQL_CHOICES_STEP = f"""IF step > 0 THEN
             INSERT INTO {CHOICES_TALLY} ({_CHOICES}, departures, reversed)
-            VALUES ({", ".join(f"departure.{c}" for c in _CHOICES.split(", "))},
+            VALUES ({", ".join(f"departure.{c}" for c in CHOICE_COLUMNS)},
                 step, CASE WHEN departure.reversed_on IS NULL THEN 0 ELSE step END)
             ON CONFLICT ({_CHOICES}) DO UPDATE SET
                 departures = {CHOICES_TALLY}.departures + EXCLUDED.departures,
@@ -522,7 +523,7 @@ _POSTGRESQL_CHOICES_STEP = f"""IF step > 0 THEN
                 reversed = reversed
                     + CASE WHEN departure.reversed_on IS NULL THEN 0 ELSE step END
             WHERE ({_CHOICES}) =
-                ({", ".join(f"departure.{c}" for c in _CHOICES.split(", "))});
+                ({", ".join(f"departure.{c}" for c in CHOICE_COLUMNS)});
         END IF;"""
 
 _POSTGRESQL = f"""

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from departures.database import CHOICE_COLUMNS
 from departures.normalization import normalize_url
 from departures.querysets import (
     CitationQuerySet,
@@ -709,7 +710,8 @@ class ChoiceTally(models.Model):
     departures (departures/facets.py). Kept by the same triggers as the
     tallies of people and organizations; the application only reads it."""
 
-    COLUMNS = ("reason", "status", "seniority", "function", "is_founder")
+    # Its key, in the order the triggers write it (departures/database.py).
+    COLUMNS = CHOICE_COLUMNS
 
     reason = models.CharField(max_length=20)
     status = models.CharField(max_length=10)
@@ -723,8 +725,7 @@ class ChoiceTally(models.Model):
         verbose_name_plural = "choice tallies"
         constraints = [
             models.UniqueConstraint(
-                fields=["reason", "status", "seniority", "function", "is_founder"],
-                name="choice_tally_key",
+                fields=list(CHOICE_COLUMNS), name="choice_tally_key"
             )
         ]
 

@@ -48,13 +48,12 @@ class TextIndex:
     def ids_sql(self, text: str) -> tuple[str, list[str]]:
         """SQL selecting the ids of the rows that contain `text`, and its
         parameters: a subquery for the caller to combine."""
-        text = " ".join((text or "").split())
-        if len(text) < TRIGRAM or connection.vendor != "sqlite":
-            where, params = self._like_sql(text)
-            return f'SELECT id FROM "{self.table}" WHERE {where}', params
-        return f'SELECT rowid FROM "{self.fts}" WHERE "{self.fts}" MATCH %s', [
-            _phrase(text)
-        ]
+        text = _squashed(text)
+        if self._in_fts(text):
+            fts = self.fts
+            return f'SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s', [_phrase(text)]
+        where, params = self._like_sql(text)
+        return f'SELECT id FROM "{self.table}" WHERE {where}', params
 
     def where_sql(self, text: str) -> tuple[str, list[str]]:
         """A condition on this table's own rows (its columns unqualified, for
@@ -62,10 +61,17 @@ class TextIndex:
         and its parameters. On PostgreSQL, the test itself, so that a query
         reads the columns of the rows it rechecks, rather than finding their
         ids and then the rows again by id."""
-        text = " ".join((text or "").split())
-        if len(text) < TRIGRAM or connection.vendor != "sqlite":
-            return self._like_sql(text)
-        return f'"id" IN ({self.ids_sql(text)[0]})', [_phrase(text)]
+        text = _squashed(text)
+        if self._in_fts(text):
+            sql, params = self.ids_sql(text)
+            return f'"id" IN ({sql})', params
+        return self._like_sql(text)
+
+    @staticmethod
+    def _in_fts(text: str) -> bool:
+        """Whether the FTS table answers for `text`: on SQLite, with a
+        trigram."""
+        return len(text) >= TRIGRAM and connection.vendor == "sqlite"
 
     def _like_sql(self, text: str) -> tuple[str, list[str]]:
         # The very expression of Django's icontains on PostgreSQL, so that the
@@ -136,6 +142,10 @@ class TextIndex:
                 f'ON "{self.table}" USING gin ((UPPER("{column}"::text)) '
                 "gin_trgm_ops)"
             )
+
+
+def _squashed(text: str) -> str:
+    return " ".join((text or "").split())
 
 
 def _phrase(text: str) -> str:
