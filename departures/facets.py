@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from urllib.parse import quote_plus
 from weakref import WeakKeyDictionary
 
 from django.db import models
@@ -54,39 +55,57 @@ class Chip:
     href: str
 
 
-def toggle_href(params: QueryDict, name: str, value: str, *, multiple: bool) -> str:
-    """The query string with `value` of `name` switched on or off; back to page 1."""
-    query = params.copy()
-    query.pop("page", None)
-    values = query.getlist(name)
-    if value in values:
-        values = [v for v in values if v != value]
-    elif multiple:
-        values = [*values, value]
-    else:
-        values = [value]
-    query.setlist(name, values)
-    return _href(query)
+class Links:
+    """The links of one page, each its query string with one parameter
+    changed, back to page 1.
+
+    A timeline page makes about a hundred (every facet option, every chart
+    bar, every chip). The page's own parameters are encoded once, here,
+    rather than copied and encoded again for each link; each link encodes
+    only what it changes. The order is QueryDict's: a changed parameter
+    keeps its place, a new one goes last."""
+
+    def __init__(self, params: QueryDict):
+        self._encoded = {
+            name: [_pair(name, value) for value in values]
+            for name, values in params.lists()
+            if name != "page"
+        }
+        self._values = {name: values for name, values in params.lists()}
+
+    def toggle(self, name: str, value: str, *, multiple: bool) -> str:
+        """With `value` of `name` switched on or off."""
+        values = self._values.get(name, [])
+        if value in values:
+            values = [v for v in values if v != value]
+        elif multiple:
+            values = [*values, value]
+        else:
+            values = [value]
+        return self._with({name: values})
+
+    def without(self, *names: str) -> str:
+        return self._with(dict.fromkeys(names, []))
+
+    def replace(self, **values: str) -> str:
+        return self._with({name: [value] for name, value in values.items()})
+
+    def _with(self, changed: dict[str, list[str]]) -> str:
+        pairs = []
+        for name, encoded in self._encoded.items():
+            if name in changed:
+                pairs += [_pair(name, value) for value in changed[name]]
+            else:
+                pairs += encoded
+        for name, values in changed.items():
+            if name not in self._encoded and name != "page":
+                pairs += [_pair(name, value) for value in values]
+        return "?" + "&".join(pairs)
 
 
-def without_href(params: QueryDict, *names: str) -> str:
-    query = params.copy()
-    for name in ("page", *names):
-        query.pop(name, None)
-    return _href(query)
-
-
-def replace_href(params: QueryDict, **values: str) -> str:
-    query = params.copy()
-    query.pop("page", None)
-    for name, value in values.items():
-        query.setlist(name, [value])
-    return _href(query)
-
-
-def _href(query: QueryDict) -> str:
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
+def _pair(name: str, value: str) -> str:
+    """`name=value` as QueryDict.urlencode() writes it."""
+    return f"{quote_plus(name, safe='')}={quote_plus(str(value), safe='')}"
 
 
 def selected_values(filterset: DepartureFilterSet, name: str) -> list[str]:
@@ -109,6 +128,7 @@ def build_facets(
         params = params.copy()
         for name in filterset.form.errors:
             params.pop(name, None)
+    links = Links(params)
     facets = []
     choice_counts = (
         cached_counts(filterset, "choices", lambda: _choice_counts(filterset))
@@ -154,7 +174,7 @@ def build_facets(
                         label=label,
                         count=count,
                         selected=dimension.is_selected(value, selected),
-                        href=dimension.href(params, value),
+                        href=dimension.href(links, value),
                     )
                     for value, label, count in rows
                 ],
@@ -182,9 +202,10 @@ def build_chips(
 ) -> list[Chip]:
     """One removable chip per active filter value."""
     chips = []
+    links = Links(params)
     query = params.get("q", "").strip()
     if query:
-        chips.append(Chip(f"Search: “{query}”", without_href(params, "q")))
+        chips.append(Chip(f"Search: “{query}”", links.without("q")))
     for facet in facets:
         for option in facet.selected:
             if facet.name == "reversed" and option.value == "include":
@@ -192,17 +213,15 @@ def build_chips(
             chips.append(
                 Chip(
                     f"{facet.label}: {option.label}",
-                    toggle_href(
-                        params, facet.name, option.value, multiple=facet.multiple
-                    )
+                    links.toggle(facet.name, option.value, multiple=facet.multiple)
                     if facet.name != "reversed"
-                    else without_href(params, "reversed"),
+                    else links.without("reversed"),
                 )
             )
     for name, label in (("from", "From"), ("to", "To")):
         value = params.get(name, "").strip()
         if value:
-            chips.append(Chip(f"{label}: {value}", without_href(params, name)))
+            chips.append(Chip(f"{label}: {value}", links.without(name)))
     return chips
 
 
@@ -248,8 +267,8 @@ class ChoiceFacet:
     def is_selected(self, value: str, selected: list[str]) -> bool:
         return value in selected
 
-    def href(self, params: QueryDict, value: str) -> str:
-        return toggle_href(params, self.name, value, multiple=self.multiple)
+    def href(self, links: Links, value: str) -> str:
+        return links.toggle(self.name, value, multiple=self.multiple)
 
 
 @dataclass(frozen=True)
@@ -269,10 +288,10 @@ class ReversedFacet(ChoiceFacet):
     def is_selected(self, value: str, selected: list[str]) -> bool:
         return value in selected or (not selected and value == "include")
 
-    def href(self, params: QueryDict, value: str) -> str:
+    def href(self, links: Links, value: str) -> str:
         if value == "include":
-            return without_href(params, self.name)
-        return super().href(params, value)
+            return links.without(self.name)
+        return super().href(links, value)
 
 
 @dataclass(frozen=True)
@@ -388,8 +407,8 @@ class OpenFacet:
     def is_selected(self, value: str, selected: list[str]) -> bool:
         return value in selected
 
-    def href(self, params: QueryDict, value: str) -> str:
-        return toggle_href(params, self.name, value, multiple=True)
+    def href(self, links: Links, value: str) -> str:
+        return links.toggle(self.name, value, multiple=True)
 
 
 @dataclass(frozen=True)

