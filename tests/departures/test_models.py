@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import truncatechars
 
 from departures.models import Departure, Source
 from tests.factories import DepartureFactory, RoleFactory, SourceFactory
@@ -99,3 +100,12 @@ def test_between_counts_a_month_precision_date_inside_its_month():
 
     assert list(in_april) == [april]
     assert list(in_march) == [march]
+
+
+@pytest.mark.parametrize(
+    "publisher",
+    ["Reuters", "R" * 40, "Reuters, via Gulf News and the Associated Press wire", ""],
+)
+def test_a_sources_short_name_is_what_truncatechars_makes_of_it(publisher):
+    source = Source(publisher=publisher, url="https://example.com/" + "a" * 60)
+    assert source.short_name == truncatechars(publisher or source.url, 40)
