@@ -187,6 +187,16 @@ class DepartureFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.search_columns = tuple(search_columns)
 
+    def get_form_class(self):
+        """The form class, made once per filterset class rather than once
+        per request (django-filter makes a class for each filterset, and
+        each of its 14 fields anew): the fields take nothing from the
+        request or the database, and each form deep-copies them anyway."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def active(self) -> set[str]:
         """The names of the parameters that narrow the departures."""
         return {
