@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from departures.admin import DepartureAdmin
 from departures.revisions import revision_propose
 from tests.factories import DepartureFactory, TagFactory, UserFactory
 
@@ -21,13 +22,15 @@ D = "/admin/departures/departure/"
 PAGES = {
     # + the review queue, recent actions
     "/admin/": 6,
-    # + the tag filter's tags, count, page, the years of the date hierarchy
-    D: 8,
-    # ... but no years under a search
+    # + the tag filter's tags, count, the page's ids, its rows, the years of
+    # the date hierarchy
+    D: 9,
+    # ... but no years under a search, and no rows to read where no id
+    # matched (nothing here is called Quillfeather, nothing is of 2024)
     D + "?q=quillfeather": 7,
-    D + "?published=no&reason__exact=resigned": 8,
-    D + "?review=pending": 8,
-    D + "?o=2": 8,
+    D + "?published=no&reason__exact=resigned": 9,
+    D + "?review=pending": 9,
+    D + "?o=2": 9,
     # ... a chosen year: Django's own months of that year instead of the years
     D + "?announced_on__year=2024": 8,
     # + the departure, its citations, revisions, tags, publication, the inline
@@ -159,6 +162,37 @@ def test_changelist_search_needs_every_word_in_the_role_or_the_departure(
     assert search('"Mira Quillfeather" dispute') == [found.pk]
     assert search("quillfeather review") == []
     assert len(search("governance")) == 2
+
+
+def test_changelist_pages_list_what_the_filters_chose_in_the_chosen_order(
+    admin_client, monkeypatch
+):
+    """The page's ids are read first and its rows then by id
+    (DepartureChangeList.get_results): the rows must be those ids, in their
+    order, on every page and either way a column sorts."""
+    monkeypatch.setattr(DepartureAdmin, "list_per_page", 2)
+    dates = [datetime.date(2020, month, 1) for month in (3, 1, 5, 2, 4)]
+    found = [
+        DepartureFactory(announced_on=day, context="Governance dispute")
+        for day in dates
+    ]
+    DepartureFactory(announced_on=datetime.date(2020, 6, 1), context="Other")
+    draft = DepartureFactory(announced_on=datetime.date(2020, 7, 1), draft=True)
+    newest = [d.pk for d in sorted(found, key=lambda d: d.announced_on, reverse=True)]
+
+    def listed(**params):
+        response = admin_client.get(D, params)
+        return [d.pk for d in response.context["cl"].result_list]
+
+    assert (
+        listed(q="governance")
+        + listed(q="governance", p=2)
+        + listed(q="governance", p=3)
+        == newest
+    )
+    # The announced column, ascending: the oldest first.
+    assert listed(q="governance", o="2") == newest[::-1][:2]
+    assert listed(published="no") == [draft.pk]
 
 
 def test_role_autocomplete_finds_a_role_by_any_of_its_words(admin_client):
