@@ -4,7 +4,8 @@ Each check is a query the database answers with its own indexes, or one pass
 over a table, never a comparison of every row with every other; and each stops
 at `limit` issues, which is what an editor can work through at once. The checks
 that read whole tables (names, roles held together) are kept in the cache until
-a person, organization, role or departure is added, saved or deleted.
+a person, organization, role or departure they read is added, saved or
+deleted.
 """
 
 from __future__ import annotations
@@ -154,31 +155,38 @@ def _dated_overlap(a: Role, b: Role) -> bool:
 
 def overlapping_roles(limit: int = SHOWN) -> list[Issue]:
     """Roles of one person at one organization whose known periods overlap, or
-    the same title twice with a period unknown."""
-    roles = (
-        Role.objects.filter(person__in=_people_with_roles_together())
-        .select_related("person", "organization")
-        .order_by("person_id", "organization_id", "id")
+    the same title twice with a period unknown.
+
+    The roles compared are read without their people and organizations,
+    which only the pairs shown are read with: joined, the 2 800 roles of
+    100 000 that share a person and an organization took 190 ms on
+    PostgreSQL, against 80."""
+    roles = Role.objects.filter(person__in=_people_with_roles_together()).order_by(
+        "person_id", "organization_id", "id"
     )
-    issues = []
+    pairs = []
     groups = itertools.groupby(
         roles.iterator(), key=lambda r: (r.person_id, r.organization_id)
     )
     for _, group in groups:
-        if len(issues) >= limit:
+        if len(pairs) >= limit:
             break
-        for a, b in itertools.combinations(list(group), 2):
-            if _overlap(a, b):
-                issues.append(
-                    Issue(
-                        f"{a.person.name} at {a.organization.name}: “{a.title}” "
-                        f"and “{b.title}”",
-                        _change_url(a.person),
-                        "Correct the dates, or merge the roles",
-                        note=_period(a) + " / " + _period(b),
-                    )
-                )
-    return issues[:limit]
+        pairs += [
+            (a, b) for a, b in itertools.combinations(list(group), 2) if _overlap(a, b)
+        ]
+    pairs = pairs[:limit]
+    named = Role.objects.select_related("person", "organization").in_bulk(
+        {role.pk for pair in pairs for role in pair}
+    )
+    return [
+        Issue(
+            f"{a.person.name} at {a.organization.name}: “{a.title}” and “{b.title}”",
+            _change_url(a.person),
+            "Correct the dates, or merge the roles",
+            note=_period(a) + " / " + _period(b),
+        )
+        for a, b in ((named[first.pk], named[second.pk]) for first, second in pairs)
+    ]
 
 
 def _period(role: Role) -> str:
@@ -201,15 +209,22 @@ def effective_far_from_announced(limit: int = SHOWN) -> list[Issue]:
     ]
 
 
+# What splits a name into words besides spaces: anything but a letter, digit
+# or underscore; for an ASCII name, the same as a translation table, cheaper
+# than the expression on each of 60 000 names (the duplicate checks).
+_BREAKS = re.compile(r"[^\w\s]")
+_ASCII_BREAKS = {n: " " for n in range(128) if _BREAKS.match(chr(n))}
+
+
 def normalize_name(name: str, *, drop: frozenset | set = frozenset()) -> str:
     """Lower-case, accent-free words, without punctuation or `drop` words."""
-    text = name
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
+    if name.isascii():
+        words = name.translate(_ASCII_BREAKS).casefold().split()
+    else:
+        text = unicodedata.normalize("NFKD", name)
         text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.casefold()
-    words = re.sub(r"[^\w\s]", " ", text).split()
-    return " ".join(w for w in words if w not in drop)
+        words = _BREAKS.sub(" ", text.casefold()).split()
+    return " ".join(w for w in words if w not in drop) if drop else " ".join(words)
 
 
 def _near(a: str, b: str) -> bool:
@@ -339,42 +354,45 @@ def duplicate_organizations(limit: int = SHOWN) -> list[Issue]:
 
 
 def duplicate_departures(limit: int = SHOWN) -> list[Issue]:
-    """Departures of one person from one organization within 90 days."""
-    # Two departures of one person from one organization: one role left twice,
-    # or two roles held there. Both found without joining every departure.
-    role_twice = (
+    """Departures of one person from one organization within 90 days.
+
+    Found on the departure rows alone, from the copies of the role's person
+    and organization the database keeps on each (departures/database.py):
+    the people who left one organization twice (one role left twice, or two
+    roles held there), then their departures' dates, four narrow columns;
+    only the pairs shown are read in full. At 100 000 departures, joining
+    each to its role for the same test took 300 ms."""
+    twice = (
         Departure.objects.order_by()
-        .values("role")
+        .values("person_id", "organization_id")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
-        .values("role")
+        .values("person_id")
     )
-    departures = (
-        _departures()
-        .filter(
-            Q(role__in=role_twice) | Q(role__person__in=_people_with_roles_together())
-        )
-        .order_by("role__person_id", "role__organization_id", "announced_on", "id")
+    rows = (
+        Departure.objects.filter(person_id__in=twice)
+        .order_by("person_id", "organization_id", "announced_on", "id")
+        .values_list("pk", "person_id", "organization_id", "announced_on")
     )
-    groups = itertools.groupby(
-        departures.iterator(), key=lambda d: (d.role.person_id, d.role.organization_id)
-    )
-    issues = []
-    for _, group in groups:
-        if len(issues) >= limit:
+    pairs = []
+    for _, group in itertools.groupby(rows.iterator(), key=lambda row: row[1:3]):
+        if len(pairs) >= limit:
             break
         for a, b in itertools.combinations(list(group), 2):
-            if abs(b.announced_on - a.announced_on) <= DUPLICATE_WINDOW:
-                issues.append(
-                    Issue(
-                        f"{a} / {b}",
-                        _change_url(b),
-                        "Compare with the other; delete or correct one",
-                        note=f"announced {a.announced} and {b.announced}",
-                        other_url=_change_url(a),
-                    )
-                )
-    return issues[:limit]
+            if abs(b[3] - a[3]) <= DUPLICATE_WINDOW:
+                pairs.append((a[0], b[0]))
+    pairs = pairs[:limit]
+    shown = _departures().in_bulk({pk for pair in pairs for pk in pair})
+    return [
+        Issue(
+            f"{a} / {b}",
+            _change_url(b),
+            "Compare with the other; delete or correct one",
+            note=f"announced {a.announced} and {b.announced}",
+            other_url=_change_url(a),
+        )
+        for a, b in ((shown[first], shown[second]) for first, second in pairs)
+    ]
 
 
 CHECKS = [
@@ -429,35 +447,40 @@ CHECKS = [
 ]
 
 
-# Checks that read a whole table; their answers change only when one of these
-# models does.
+# Checks that read a whole table, each with the tables its issues come from
+# (their names, for the ones it shows): kept until one of those changes, so
+# that logging a departure recomputes the departures' check (100 ms at
+# 100 000 departures) but not the people's (200 ms for 60 000 names).
 WHOLE_TABLE = {
-    "overlapping-roles",
-    "duplicate-people",
-    "duplicate-organizations",
-    "duplicate-departures",
+    "overlapping-roles": (Role, Person, Organization),
+    "duplicate-people": (Person,),
+    "duplicate-organizations": (Organization,),
+    "duplicate-departures": (Departure, Role, Person, Organization),
 }
 CACHE_SECONDS = 60 * 60
 
 
-def records_version() -> str:
-    """Changes when a person, organization, role or departure is added, saved
-    (`updated_at`) or deleted (the count): a handful of aggregates."""
-    parts = []
+def records_versions() -> dict[type, str]:
+    """For each of people, organizations, roles and departures, a version
+    that changes when one is added, saved (`updated_at`) or deleted (the
+    count): a handful of aggregates."""
+    versions = {}
     for model in (Person, Organization, Role, Departure):
         found = model.objects.order_by().aggregate(
             n=Count("pk"), last=Max("pk"), changed=Max("updated_at")
         )
-        parts.append(f"{found['n']}.{found['last']}.{found['changed']}")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+        versions[model] = f"{found['n']}.{found['last']}.{found['changed']}"
+    return versions
 
 
 def run_checks(shown: int = SHOWN) -> list[Check]:
     """Every check, each with its first `shown` issues and whether there are more."""
-    version = records_version()
+    versions = records_versions()
     checks = []
     for key, title, description, find in CHECKS:
         if key in WHOLE_TABLE:
+            read = "|".join(versions[model] for model in WHOLE_TABLE[key])
+            version = hashlib.sha256(read.encode()).hexdigest()[:16]
             issues = cache.get_or_set(
                 f"departures:quality:{key}:{shown}:{version}",
                 lambda find=find: find(limit=shown + 1),

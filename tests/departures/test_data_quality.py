@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from departures import quality
@@ -174,6 +175,46 @@ def test_likely_duplicate_departures_within_90_days(db):
     assert len(issues) == 1
     assert issues[0].url.endswith(f"/{second.pk}/change/")
     assert issues[0].other_url.endswith(f"/{first.pk}/change/")
+
+
+def test_a_whole_table_check_is_kept_until_a_table_it_reads_changes(db, monkeypatch):
+    computed = []
+
+    def counted(key, find):
+        def run(**kwargs):
+            computed.append(key)
+            return find(**kwargs)
+
+        return run
+
+    monkeypatch.setattr(
+        quality,
+        "CHECKS",
+        [(key, t, d, counted(key, find)) for key, t, d, find in quality.CHECKS],
+    )
+    cache.clear()
+    departure = DepartureFactory()
+    person = PersonFactory(name="Ada Quillfeather")
+    PersonFactory(name="Ada Quilfeather")
+
+    def recomputed() -> set[str]:
+        computed.clear()
+        checks = {check.key: check for check in quality.run_checks()}
+        assert len(checks["duplicate-people"].issues) == 1
+        return set(computed) & set(quality.WHOLE_TABLE)
+
+    assert recomputed() == set(quality.WHOLE_TABLE)
+    assert recomputed() == set()
+    departure.context = "Announced at an all-hands."
+    departure.save()
+    assert recomputed() == {"duplicate-departures"}
+    person.name = "Ada Quillfeathers"
+    person.save()
+    assert recomputed() == {
+        "overlapping-roles",
+        "duplicate-people",
+        "duplicate-departures",
+    }
 
 
 def test_demo_data_is_clean_except_for_the_expected(demo_data):
