@@ -78,7 +78,8 @@ def timed(client: Client, path: str, n: int, before=None) -> tuple[list[float], 
         started = time.perf_counter()
         response = client.get(path)
         times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
+        if response.status_code != 200:
+            sys.exit(f"{path}: HTTP {response.status_code}")
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     return times, len(queries)
