@@ -14,23 +14,13 @@ That clears the configured cache: local memory unless the environment names
 a shared one (DJANGO_CACHE_URL), which it then clears too.
 """
 
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-for-the-benchmark-only")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+import in_process
 
-import django  # noqa: E402
-
-django.setup()
+in_process.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
@@ -40,6 +30,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from departures.models import Departure  # noqa: E402
+from departures.synthetic_words import COMMON_WORD, RARE_SURNAME  # noqa: E402
 
 D = "/admin/departures/departure/"
 QUALITY = D + "data-quality/"
@@ -49,8 +40,8 @@ def pages() -> list[tuple[str, str]]:
     first = Departure.objects.order_by("pk").values_list("pk", flat=True).first()
     return [
         ("departures", D),
-        ("search, a common word", D + "?q=governance"),
-        ("search, a rare surname", D + "?q=Quillfeather"),
+        ("search, a common word", D + f"?q={COMMON_WORD}"),
+        ("search, a rare surname", D + f"?q={RARE_SURNAME}"),
         ("search, two letters", D + "?q=AI"),
         ("drafts of one reason", D + "?published=no&reason__exact=resigned"),
         ("page 50", D + "?p=50"),

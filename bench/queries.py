@@ -9,24 +9,12 @@ prints the total time, the SQL time, and each query slowest first; with
 EXPLAIN on PostgreSQL). Read-only.
 """
 
-import os
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-for-the-benchmark-only")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-# The queries of an uncached page: the public cache off.
-os.environ.setdefault("DJANGO_PUBLIC_CACHE_SECONDS", "0")
+import in_process
 
-import django  # noqa: E402
-
-django.setup()
+in_process.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
