@@ -461,11 +461,11 @@ CACHE_SECONDS = 60 * 60
 
 
 def records_versions() -> dict[type, str]:
-    """For each of people, organizations, roles and departures, a version
-    that changes when one is added, saved (`updated_at`) or deleted (the
-    count): a handful of aggregates."""
+    """For each table a whole-table check reads, a version that changes when
+    a record is added, saved (`updated_at`) or deleted (the count): a handful
+    of aggregates."""
     versions = {}
-    for model in (Person, Organization, Role, Departure):
+    for model in {model for read in WHOLE_TABLE.values() for model in read}:
         found = model.objects.order_by().aggregate(
             n=Count("pk"), last=Max("pk"), changed=Max("updated_at")
         )
